@@ -1,0 +1,2 @@
+package io.vroute.bench;
+final class Placeholder {}
