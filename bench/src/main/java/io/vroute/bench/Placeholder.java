@@ -1,2 +1,0 @@
-package io.vroute.bench;
-final class Placeholder {}
