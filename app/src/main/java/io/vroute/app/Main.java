@@ -1,2 +1,41 @@
 package io.vroute.app;
-public final class Main { public static void main(String[] a) {} }
+
+import io.vroute.app.bgp.BgpCommand;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code vroute} command line. */
+@Command(name = "vroute", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "A VPC route server: appliances speak BGP to its endpoints, it programs the route tables.",
+        subcommands = {BgpCommand.class})
+public final class Main implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The configured picocli command line (tests run it in-process). */
+    public static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new Main());
+        cl.setExecutionExceptionHandler((ex, line, parseResult) -> {
+            line.getErr().println("vroute: " + (ex.getMessage() == null ? ex.toString() : ex.getMessage()));
+            return 1;
+        });
+        return cl;
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Main.class.getPackage().getImplementationVersion();
+            return new String[] {"vroute " + (v == null ? "dev" : v) + " (Java " + Runtime.version() + ")"};
+        }
+    }
+}

@@ -1,0 +1,287 @@
+package io.vroute.bgp.session;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollChannelOption;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.socket.SocketChannel;
+import io.vroute.bgp.wire.NotificationMessage;
+import java.io.IOException;
+import java.net.BindException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A BGP speaker: listeners that accept only configured peers, and one session (RFC 4271 §8 state machine) per
+ * peer, passive or active. All session work, timers included, runs on one I/O event-loop thread; UPDATEs are
+ * decoded there and handed to the {@link SessionListener}, which must not block. Keepalives and hold timers
+ * are tasks on the same loop, so they never queue behind UPDATE processing done elsewhere.
+ */
+public final class BgpSpeaker implements AutoCloseable {
+    static final System.Logger LOG = System.getLogger("vroute.bgp");
+
+    private final SpeakerConfig config;
+    private final SessionListener listener;
+    private final MultiThreadIoEventLoopGroup group;
+    private final EventLoop loop;
+    private final List<Channel> listeners = new ArrayList<>();
+    /** Peers by address; mutated on the loop only, read anywhere. */
+    private final Map<InetAddress, Peer> peers = new ConcurrentHashMap<>();
+    private volatile boolean closed;
+
+    private BgpSpeaker(SpeakerConfig config, SessionListener listener) {
+        if (!Epoll.isAvailable()) {
+            throw new IllegalStateException("vroute needs Linux epoll (netty native transport): " + Epoll.unavailabilityCause());
+        }
+        this.config = config;
+        this.listener = new SafeListener(listener);
+        IoHandlerFactory factory = EpollIoHandler.newFactory();
+        this.group = new MultiThreadIoEventLoopGroup(1, factory);
+        this.loop = group.next();
+    }
+
+    /** Starts a speaker and binds every listen address; fails with a message saying what to do. */
+    public static BgpSpeaker start(SpeakerConfig config, SessionListener listener) throws IOException {
+        BgpSpeaker s = new BgpSpeaker(config, listener);
+        try {
+            for (InetSocketAddress a : config.listen()) s.bind(a);
+        } catch (IOException e) {
+            s.close();
+            throw e;
+        }
+        return s;
+    }
+
+    private void bind(InetSocketAddress address) throws IOException {
+        ServerBootstrap b = new ServerBootstrap()
+                .group(group)
+                .channel(EpollServerSocketChannel.class)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .option(ChannelOption.SO_BACKLOG, 128)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.AUTO_READ, false) // reads start once the peer check has passed
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        accept(ch);
+                    }
+                });
+        if (config.freeBind()) b.option(EpollChannelOption.IP_FREEBIND, true);
+        ChannelFuture f = b.bind(address).awaitUninterruptibly();
+        if (!f.isSuccess()) {
+            Throwable c = f.cause();
+            String why = c == null ? "unknown error" : c.getMessage();
+            String hint;
+            if (why != null && why.contains("Cannot assign requested address")) {
+                hint = "the address is not on any interface here: add it (ip addr add), or use free-bind";
+            } else if (why != null && why.contains("Permission denied")) {
+                hint = "ports below 1024 need root or CAP_NET_BIND_SERVICE";
+            } else if (why != null && why.contains("Address already in use")) {
+                hint = "another process (another BGP daemon?) listens there: stop it or pick another address/port";
+            } else {
+                hint = "check the address and port";
+            }
+            throw new BindException("cannot listen on " + format(address) + ": " + why + " (" + hint + ")");
+        }
+        listeners.add(f.channel());
+        updateMd5Keys();
+        LOG.log(System.Logger.Level.INFO, "listening on {0}", format((InetSocketAddress) f.channel().localAddress()));
+    }
+
+    /** The addresses actually bound (with the port chosen when 0 was asked). */
+    public List<InetSocketAddress> boundAddresses() {
+        List<InetSocketAddress> out = new ArrayList<>();
+        for (Channel c : listeners) out.add((InetSocketAddress) c.localAddress());
+        return out;
+    }
+
+    /** Adds a peer: a passive one waits for its connection, an active one is dialled. */
+    public void addPeer(PeerConfig peer) {
+        call(() -> {
+            if (peers.containsKey(peer.address())) {
+                throw new IllegalArgumentException("peer " + peer.address().getHostAddress() + " is already configured: remove it first");
+            }
+            Peer p = new Peer(this, peer);
+            peers.put(peer.address(), p);
+            updateMd5Keys();
+            p.start();
+            return null;
+        });
+    }
+
+    /** Removes a peer, ending its session with {@code cease} (default Cease / Peer De-configured, RFC 4486). */
+    public void removePeer(InetAddress address, NotificationMessage cease) {
+        call(() -> {
+            Peer p = peers.remove(address);
+            if (p == null) return null;
+            p.stop(cease != null ? cease : new NotificationMessage(NotificationMessage.CEASE, NotificationMessage.PEER_DECONFIGURED));
+            updateMd5Keys();
+            return null;
+        });
+    }
+
+    public List<PeerStatus> peers() {
+        return call(() -> {
+            List<PeerStatus> out = new ArrayList<>();
+            for (Peer p : peers.values()) out.add(p.status());
+            return out;
+        });
+    }
+
+    /**
+     * Stops reading from a peer's connection, for backpressure. While paused by us the session's hold timer
+     * does not expire: the silence is ours, not the peer's. Keepalives keep going out.
+     */
+    public void pauseReading(InetAddress address) {
+        loop.execute(() -> { Peer p = peers.get(address); if (p != null) p.pauseReading(true); });
+    }
+
+    public void resumeReading(InetAddress address) {
+        loop.execute(() -> { Peer p = peers.get(address); if (p != null) p.pauseReading(false); });
+    }
+
+    /**
+     * Ends every session with Cease / Administrative Shutdown and a shutdown communication (RFC 9003), then
+     * releases the listeners and the I/O thread.
+     */
+    @Override
+    public void close() {
+        if (closed) return;
+        closed = true;
+        try {
+            call(() -> {
+                NotificationMessage bye = NotificationMessage.shutdown(NotificationMessage.ADMINISTRATIVE_SHUTDOWN, "vroute is shutting down");
+                for (Peer p : peers.values()) p.stop(bye);
+                peers.clear();
+                for (Channel c : listeners) c.close();
+                return null;
+            });
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "while closing: {0}", e.toString());
+        }
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+    }
+
+    // ------------------------------------------------------------------------------------------ internals
+
+    SpeakerConfig config() { return config; }
+    SessionListener listener() { return listener; }
+    EventLoop loop() { return loop; }
+
+    private void accept(SocketChannel ch) {
+        InetSocketAddress remote = ch.remoteAddress();
+        Peer p = closed ? null : peers.get(remote.getAddress());
+        if (p == null) {
+            // Only configured peers may connect: anyone else gets Cease / Connection Rejected (RFC 4486 §4).
+            String reason = "connection from " + format(remote) + " refused: not a configured peer";
+            LOG.log(System.Logger.Level.WARNING, reason);
+            byte[] bytes = io.vroute.bgp.wire.MessageEncoder.encode(
+                    new NotificationMessage(NotificationMessage.CEASE, NotificationMessage.CONNECTION_REJECTED),
+                    io.vroute.bgp.wire.SessionContext.INITIAL);
+            ch.writeAndFlush(io.netty.buffer.Unpooled.wrappedBuffer(bytes)).addListener(f -> ch.close());
+            listener.rejected(remote, "not a configured peer: sent Cease / Connection Rejected");
+            return;
+        }
+        p.incoming((EpollSocketChannel) ch);
+    }
+
+    Bootstrap clientBootstrap(PeerConfig pc) {
+        Bootstrap b = new Bootstrap()
+                .group(group)
+                .channel(EpollSocketChannel.class)
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.max(1000, Math.min(30_000, pc.connectRetry().toMillis())))
+                .handler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) { }
+                });
+        if (pc.md5Password() != null) {
+            b.option(EpollChannelOption.TCP_MD5SIG, Map.of(pc.address(), pc.md5Password().getBytes(StandardCharsets.US_ASCII)));
+        }
+        return b;
+    }
+
+    /** RFC 2385: a listener must know every peer's key, or it cannot answer their signed SYNs. */
+    private void updateMd5Keys() {
+        Map<InetAddress, byte[]> keys = new HashMap<>();
+        for (Peer p : peers.values()) {
+            String pw = p.config().md5Password();
+            if (pw != null) keys.put(p.config().address(), pw.getBytes(StandardCharsets.US_ASCII));
+        }
+        for (Channel c : listeners) {
+            try {
+                c.config().setOption(EpollChannelOption.TCP_MD5SIG, keys);
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.ERROR, "cannot set TCP-MD5 keys on {0}: {1}", c.localAddress(), e.getMessage());
+            }
+        }
+    }
+
+    private <T> T call(Callable<T> task) {
+        if (loop.inEventLoop()) {
+            try {
+                return task.call();
+            } catch (RuntimeException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        try {
+            return loop.submit(task).get(10, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) throw r;
+            throw new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted");
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("the BGP I/O thread did not answer within 10 s");
+        }
+    }
+
+    static String format(InetSocketAddress a) {
+        if (a == null) return "?";
+        String host = io.vroute.bgp.wire.Prefix.formatAddress(a.getAddress());
+        return (host.contains(":") ? "[" + host + "]" : host) + ":" + a.getPort();
+    }
+
+    /** Shields the speaker from a listener that throws: logged, then ignored. */
+    private record SafeListener(SessionListener d) implements SessionListener {
+        private void guard(Runnable r) {
+            try {
+                r.run();
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.ERROR, "session listener failed", e);
+            }
+        }
+        @Override public void stateChanged(PeerInfo p, SessionState f, SessionState t) { guard(() -> d.stateChanged(p, f, t)); }
+        @Override public void established(PeerInfo p, io.vroute.bgp.wire.OpenMessage o, io.vroute.bgp.wire.SessionContext c, int h) { guard(() -> d.established(p, o, c, h)); }
+        @Override public void update(PeerInfo p, io.vroute.bgp.wire.UpdateMessage u) { guard(() -> d.update(p, u)); }
+        @Override public void endOfRib(PeerInfo p, io.vroute.bgp.wire.AddressFamily f) { guard(() -> d.endOfRib(p, f)); }
+        @Override public void notification(PeerInfo p, NotificationMessage n, boolean s) { guard(() -> d.notification(p, n, s)); }
+        @Override public void down(PeerInfo p, String r, boolean k) { guard(() -> d.down(p, r, k)); }
+        @Override public void staleRoutesExpired(PeerInfo p, io.vroute.bgp.wire.AddressFamily f) { guard(() -> d.staleRoutesExpired(p, f)); }
+        @Override public void routeRefresh(PeerInfo p, io.vroute.bgp.wire.RouteRefreshMessage m) { guard(() -> d.routeRefresh(p, m)); }
+        @Override public void rejected(InetSocketAddress r, String why) { guard(() -> d.rejected(r, why)); }
+    }
+}
