@@ -277,7 +277,14 @@ final class MonitorPrinter implements SessionListener {
                     + (gr.families().isEmpty() ? "" : " " + gr.families().stream().map(f -> f.family().toString()).toList()) + ")";
             case Capability.AddPath ap -> "add-path" + ap.families().stream()
                     .map(f -> f.family() + (f.send() && f.receive() ? ":send/receive" : f.send() ? ":send" : ":receive")).toList();
-            case Capability.Unknown u -> "capability-" + u.code();
+            case Capability.Unknown u -> switch (u.code()) {
+                case 5 -> "extended-nexthop";       // RFC 8950
+                case 9 -> "bgp-role";               // RFC 9234
+                case 71 -> "long-lived-graceful-restart";
+                case 73 -> "fqdn";
+                case 128 -> "route-refresh-cisco";
+                default -> "capability-" + u.code();
+            };
         };
     }
 }

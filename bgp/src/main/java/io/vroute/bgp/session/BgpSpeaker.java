@@ -103,7 +103,7 @@ public final class BgpSpeaker implements AutoCloseable {
             throw new BindException("cannot listen on " + format(address) + ": " + why + " (" + hint + ")");
         }
         listeners.add(f.channel());
-        updateMd5Keys();
+        updateListenerOptions();
         LOG.log(System.Logger.Level.INFO, "listening on {0}", format((InetSocketAddress) f.channel().localAddress()));
     }
 
@@ -122,7 +122,7 @@ public final class BgpSpeaker implements AutoCloseable {
             }
             Peer p = new Peer(this, peer);
             peers.put(peer.address(), p);
-            updateMd5Keys();
+            updateListenerOptions();
             p.start();
             return null;
         });
@@ -134,7 +134,7 @@ public final class BgpSpeaker implements AutoCloseable {
             Peer p = peers.remove(address);
             if (p == null) return null;
             p.stop(cease != null ? cease : new NotificationMessage(NotificationMessage.CEASE, NotificationMessage.PEER_DECONFIGURED));
-            updateMd5Keys();
+            updateListenerOptions();
             return null;
         });
     }
@@ -220,18 +220,34 @@ public final class BgpSpeaker implements AutoCloseable {
         return b;
     }
 
-    /** RFC 2385: a listener must know every peer's key, or it cannot answer their signed SYNs. */
-    private void updateMd5Keys() {
+    /**
+     * Listener options that depend on the peers: RFC 2385 keys (a listener must know every peer's key, or it
+     * cannot answer their signed SYNs) and the GTSM TTL.
+     */
+    private void updateListenerOptions() {
         Map<InetAddress, byte[]> keys = new HashMap<>();
         for (Peer p : peers.values()) {
             String pw = p.config().md5Password();
             if (pw != null) keys.put(p.config().address(), pw.getBytes(StandardCharsets.US_ASCII));
         }
+        boolean gtsm = peers.values().stream().anyMatch(p -> p.config().gtsm());
         for (Channel c : listeners) {
             try {
                 c.config().setOption(EpollChannelOption.TCP_MD5SIG, keys);
             } catch (RuntimeException e) {
                 LOG.log(System.Logger.Level.ERROR, "cannot set TCP-MD5 keys on {0}: {1}", c.localAddress(), e.getMessage());
+            }
+            if (gtsm) {
+                // RFC 5082 §3: the SYN-ACK leaves from the listening socket, so it too must carry TTL 255 or a
+                // GTSM peer drops it. The minimum TTL is set per accepted connection, for GTSM peers only.
+                try {
+                    boolean v6 = ((InetSocketAddress) c.localAddress()).getAddress() instanceof java.net.Inet6Address;
+                    int fd = ((EpollServerSocketChannel) c).fd().intValue();
+                    if (v6) SocketOptions.setInt(fd, SocketOptions.IPPROTO_IPV6, SocketOptions.IPV6_UNICAST_HOPS, 255);
+                    else SocketOptions.setInt(fd, SocketOptions.IPPROTO_IP, SocketOptions.IP_TTL, 255);
+                } catch (IOException e) {
+                    LOG.log(System.Logger.Level.ERROR, "cannot set TTL 255 for GTSM on {0}: {1}", c.localAddress(), e.getMessage());
+                }
             }
         }
     }
