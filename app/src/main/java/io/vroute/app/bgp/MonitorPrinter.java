@@ -52,7 +52,7 @@ final class MonitorPrinter implements SessionListener {
         StringWriter w = new StringWriter(256);
         try (JsonGenerator g = JSON.createGenerator(w)) {
             g.writeStartObject();
-            g.writeStringField("time", Instant.now().toString());
+            g.writeStringField("time", Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS).toString());
             if (peer != null) g.writeStringField("peer", peer);
             g.writeStringField("event", event);
             body.write(g);
