@@ -100,13 +100,13 @@ public final class ListenCommand implements Callable<Integer> {
         }
         for (PeerConfig c : configs) speaker.addPeer(c);
         printer.listening(speaker.boundAddresses(), localAs, configs);
-        Thread hook = new Thread(() -> {
-            speaker.close();
-            printer.stopped();
-            stopped.countDown();
-        }, "vroute-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
+        // Ctrl-C and SIGTERM end the run cleanly: Cease to every peer, then exit status 0.
+        for (String signal : List.of("INT", "TERM")) {
+            sun.misc.Signal.handle(new sun.misc.Signal(signal), s -> stopped.countDown());
+        }
         stopped.await();
+        speaker.close();
+        printer.stopped();
         return 0;
     }
 
