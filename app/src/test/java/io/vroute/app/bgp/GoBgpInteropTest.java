@@ -78,14 +78,21 @@ class GoBgpInteropTest {
             String rs = lab.netns("rs"), az1 = lab.netns("az1"), az2 = lab.netns("az2");
             lab.link(rs, "rs1", "10.0.1.230", "fd00:1::230", az1, "eth0", "10.0.1.203", "fd00:1::203");
             lab.link(rs, "rs2", "10.0.2.230", "fd00:2::230", az2, "eth0", "10.0.2.204", "fd00:2::204");
+            String other = lab.netns("other");
+            lab.link(rs, "rs3", "10.0.3.230", "fd00:3::230", other, "eth0", "10.0.3.205", "fd00:3::205");
             try (ListenProcess vroute = new ListenProcess(lab, rs, "--local-as", "65000", "--listen", "10.0.1.230",
-                    "--listen", "10.0.2.230", "--peer", "10.0.1.203=65001", "--peer", "10.0.2.204=65001", "--hold-time", "9")) {
+                    "--listen", "10.0.2.230", "--listen", "10.0.3.230", "--peer", "10.0.1.203=65001", "--peer", "10.0.2.204=65001", "--hold-time", "9")) {
                 gobgpd(lab, az1, config(lab, "az1", "10.0.1.203", "10.0.1.230"));
                 Process standby = gobgpd(lab, az2, config(lab, "az2", "10.0.2.204", "10.0.2.230"));
                 JsonNode up = vroute.await("10.0.1.203", "established", 30_000);
                 assertEquals(65001, up.path("peer_as").asLong());
                 assertEquals(9, up.path("hold_time").asInt());
                 vroute.await("10.0.2.204", "established", 30_000);
+
+                // A BGP speaker that is not a configured peer is refused (Cease / Connection Rejected).
+                gobgpd(lab, other, config(lab, "other", "10.0.3.205", "10.0.3.230"));
+                vroute.await("10.0.3.205", "rejected", 30_000);
+                assertTrue(!gobgp(other, "neighbor").contains("Establ"), "the stranger never gets a session");
 
                 // The floating IP from both instances; the standby prepends and sends a higher MED.
                 gobgp(az1, "global", "rib", "add", "172.16.1.1/32", "origin", "igp", "community", "65001:100",
