@@ -85,6 +85,8 @@ public record NotificationMessage(int code, int subcode, byte[] data) implements
      * message carries none or it is malformed (RFC 9003 §3: then it is not shown as text).
      */
     public String shutdownCommunication() {
+        NotificationMessage inner = hardResetCause();
+        if (inner != null) return inner.shutdownCommunication();
         if (code != CEASE || (subcode != ADMINISTRATIVE_SHUTDOWN && subcode != ADMINISTRATIVE_RESET)) return null;
         if (data.length == 0) return null;
         int n = data[0] & 0xFF;
@@ -97,9 +99,21 @@ public record NotificationMessage(int code, int subcode, byte[] data) implements
         }
     }
 
+    /**
+     * The NOTIFICATION a Cease / Hard Reset carries (RFC 8538 §3: its data is the original error code, subcode
+     * and data), or null for any other message.
+     */
+    public NotificationMessage hardResetCause() {
+        if (code != CEASE || subcode != HARD_RESET || data.length < 2) return null;
+        byte[] rest = java.util.Arrays.copyOfRange(data, 2, data.length);
+        return new NotificationMessage(data[0] & 0xFF, data[1] & 0xFF, rest);
+    }
+
     /** Human text: "Cease / Administrative Shutdown: \"maintenance\"". */
     public String describe() {
         StringBuilder sb = new StringBuilder(codeName(code)).append(" / ").append(subcodeName(code, subcode));
+        NotificationMessage inner = hardResetCause();
+        if (inner != null) return sb.append(" (").append(inner.describe()).append(')').toString();
         String comm = shutdownCommunication();
         if (comm != null) {
             sb.append(": \"").append(comm).append('"');

@@ -76,4 +76,16 @@ class NotificationCodecTest {
         byte[] wire = MessageEncoder.encode(new NotificationMessage(3, 1, new byte[5000]), SessionContext.INITIAL);
         assertEquals(BgpMessage.MAX_LENGTH, wire.length);
     }
+
+    @org.junit.jupiter.api.Test
+    void hardResetShowsTheNotificationItWraps() {
+        // RFC 8538 §3: FRR 8.4 wraps an administrative shutdown in a Hard Reset; data = code, subcode, data.
+        byte[] data = Hex.bytes("0602 16 667272206d61696e74656e616e63652077696e646f77");
+        NotificationMessage n = new NotificationMessage(NotificationMessage.CEASE, NotificationMessage.HARD_RESET, data);
+        org.junit.jupiter.api.Assertions.assertEquals(NotificationMessage.ADMINISTRATIVE_SHUTDOWN, n.hardResetCause().subcode());
+        org.junit.jupiter.api.Assertions.assertEquals("frr maintenance window", n.shutdownCommunication());
+        org.junit.jupiter.api.Assertions.assertEquals(
+                "Cease / Hard Reset (Cease / Administrative Shutdown: \"frr maintenance window\")", n.describe());
+        org.junit.jupiter.api.Assertions.assertNull(new NotificationMessage(6, 2, new byte[0]).hardResetCause());
+    }
 }
