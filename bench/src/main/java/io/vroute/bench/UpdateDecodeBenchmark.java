@@ -35,7 +35,7 @@ import org.openjdk.jmh.infra.Blackhole;
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 3, time = 5)
 @Measurement(iterations = 5, time = 5)
-@Fork(value = 1, jvmArgsAppend = {"-XX:+UseZGC", "-Xmx4g"})
+@Fork(value = 1, jvmArgsAppend = {"-XX:+UseZGC", "-Xms4g", "-Xmx4g", "-XX:+AlwaysPreTouch"})
 public class UpdateDecodeBenchmark {
     static final int PREFIXES = 1_000_000;
     static final int ATTRIBUTE_SETS = 100_000;
