@@ -32,9 +32,22 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A BGP speaker: listeners that accept only configured peers, and one session (RFC 4271 §8 state machine) per
- * peer, passive or active. All session work, timers included, runs on one I/O event-loop thread; UPDATEs are
- * decoded there and handed to the {@link SessionListener}, which must not block. Keepalives and hold timers
- * are tasks on the same loop, so they never queue behind UPDATE processing done elsewhere.
+ * peer, passive or active.
+ *
+ * <p>Threads: every session runs on one shared epoll event-loop thread ("vroute-bgp-io"): socket I/O, message
+ * decoding (UPDATEs included), the hold, keepalive, connect-retry and restart timers. Nothing on it blocks. A
+ * session decodes for at most 2 ms per turn and then lets the loop run its timers and the other sessions, so a
+ * peer flooding UPDATEs delays nobody's keepalives. The {@link SessionListener} is called on that thread and must
+ * hand work off (to the RIB's queue) instead of doing it.
+ *
+ * <p>Backpressure: when the consumer's queue is too long it calls {@link #pauseReading}; the session stops
+ * reading its socket (TCP flow control then holds the peer back) until {@link #resumeReading}. While paused by
+ * us the session's hold timer does not expire: the silence is ours, not the peer's. Keepalives keep going out.
+ *
+ * <p>GTSM (RFC 5082) on accepted connections: listeners keep each SYN's IP header (TCP_SAVE_SYN) when any
+ * peer uses GTSM; an accepted connection from a GTSM peer whose SYN arrived with a TTL below 254 is closed
+ * before anything is read, otherwise IP_MINTTL (IPV6_MINHOPCOUNT) 254 and TTL 255 are set on it before its
+ * first read. Active connections get both before connect.
  */
 public final class BgpSpeaker implements AutoCloseable {
     static final System.Logger LOG = System.getLogger("vroute.bgp");
@@ -55,7 +68,8 @@ public final class BgpSpeaker implements AutoCloseable {
         this.config = config;
         this.listener = new SafeListener(listener);
         IoHandlerFactory factory = EpollIoHandler.newFactory();
-        this.group = new MultiThreadIoEventLoopGroup(1, factory);
+        // One I/O thread for every session: decoding, timers and keepalives. Nothing on it blocks.
+        this.group = new MultiThreadIoEventLoopGroup(1, new io.netty.util.concurrent.DefaultThreadFactory("vroute-bgp-io", true), factory);
         this.loop = group.next();
     }
 
@@ -87,24 +101,29 @@ public final class BgpSpeaker implements AutoCloseable {
                 });
         if (config.freeBind()) b.option(EpollChannelOption.IP_FREEBIND, true);
         ChannelFuture f = b.bind(address).awaitUninterruptibly();
-        if (!f.isSuccess()) {
-            Throwable c = f.cause();
-            String why = c == null ? "unknown error" : c.getMessage();
-            String hint;
-            if (why != null && why.contains("Cannot assign requested address")) {
-                hint = "the address is not on any interface here: add it (ip addr add), or use free-bind";
-            } else if (why != null && why.contains("Permission denied")) {
-                hint = "ports below 1024 need root or CAP_NET_BIND_SERVICE";
-            } else if (why != null && why.contains("Address already in use")) {
-                hint = "another process (another BGP daemon?) listens there: stop it or pick another address/port";
-            } else {
-                hint = "check the address and port";
-            }
-            throw new BindException("cannot listen on " + format(address) + ": " + why + " (" + hint + ")");
-        }
+        if (!f.isSuccess()) throw bindFailure(address, f.cause());
         listeners.add(f.channel());
         updateListenerOptions();
         LOG.log(System.Logger.Level.INFO, "listening on {0}", format((InetSocketAddress) f.channel().localAddress()));
+    }
+
+    /** What went wrong binding a listener, and what to do about it. */
+    private static BindException bindFailure(InetSocketAddress address, Throwable cause) {
+        String why = cause == null || cause.getMessage() == null ? "unknown error" : cause.getMessage();
+        String where = "cannot listen on " + format(address) + ": ";
+        String text;
+        if (why.contains("Cannot assign requested address")) {
+            text = where + "the address is not on any interface (add it, or use freeBind / --free-bind)";
+        } else if (why.contains("Permission denied")) {
+            text = where + "permission denied: port " + address.getPort() + " needs root or CAP_NET_BIND_SERVICE";
+        } else if (why.contains("Address already in use")) {
+            text = where + "the address is already in use (another BGP daemon?): stop it or pick another address or port";
+        } else {
+            text = where + why + " (check the address and port)";
+        }
+        BindException e = new BindException(text);
+        if (cause != null) e.initCause(cause);
+        return e;
     }
 
     /** The addresses actually bound (with the port chosen when 0 was asked). */
@@ -128,7 +147,11 @@ public final class BgpSpeaker implements AutoCloseable {
         });
     }
 
-    /** Removes a peer, ending its session with {@code cease} (default Cease / Peer De-configured, RFC 4486). */
+    /**
+     * Removes a peer, ending its session with {@code cease} (null: Cease / Peer De-configured, RFC 4486 §4). To a
+     * peer that negotiated the N bit, Maximum Prefixes, Administrative Shutdown and Peer De-configured go out
+     * wrapped in Cease / Hard Reset (RFC 8538 §5), so that it drops our routes instead of keeping them stale.
+     */
     public void removePeer(InetAddress address, NotificationMessage cease) {
         call(() -> {
             Peer p = peers.remove(address);
@@ -139,6 +162,7 @@ public final class BgpSpeaker implements AutoCloseable {
         });
     }
 
+    /** A snapshot of every configured peer's session. */
     public List<PeerStatus> peers() {
         return call(() -> {
             List<PeerStatus> out = new ArrayList<>();
@@ -155,21 +179,31 @@ public final class BgpSpeaker implements AutoCloseable {
         loop.execute(() -> { Peer p = peers.get(address); if (p != null) p.pauseReading(true); });
     }
 
+    /** Undoes {@link #pauseReading}: buffered messages are handled first, then the socket is read again. */
     public void resumeReading(InetAddress address) {
         loop.execute(() -> { Peer p = peers.get(address); if (p != null) p.pauseReading(false); });
     }
 
     /**
-     * Ends every session with Cease / Administrative Shutdown and a shutdown communication (RFC 9003), then
-     * releases the listeners and the I/O thread.
+     * Ends every session with Cease / Administrative Shutdown and the shutdown communication "vroute is shutting
+     * down" (RFC 9003), then releases the listeners and the I/O thread.
      */
     @Override
     public void close() {
+        close("vroute is shutting down");
+    }
+
+    /**
+     * Ends every session with Cease / Administrative Shutdown carrying {@code shutdownCommunication} (RFC 9003
+     * §2: up to 255 octets of UTF-8, cut on a character boundary), then releases everything. Wrapped in Hard
+     * Reset for peers that negotiated the N bit (RFC 8538 §5). Waits up to a few seconds for the I/O thread.
+     */
+    public void close(String shutdownCommunication) {
         if (closed) return;
         closed = true;
         try {
             call(() -> {
-                NotificationMessage bye = NotificationMessage.shutdown(NotificationMessage.ADMINISTRATIVE_SHUTDOWN, "vroute is shutting down");
+                NotificationMessage bye = NotificationMessage.shutdown(NotificationMessage.ADMINISTRATIVE_SHUTDOWN, shutdownCommunication);
                 for (Peer p : peers.values()) p.stop(bye);
                 peers.clear();
                 for (Channel c : listeners) c.close();
@@ -191,7 +225,8 @@ public final class BgpSpeaker implements AutoCloseable {
         InetSocketAddress remote = ch.remoteAddress();
         Peer p = closed ? null : peers.get(remote.getAddress());
         if (p == null) {
-            // Only configured peers may connect: anyone else gets Cease / Connection Rejected (RFC 4486 §4).
+            // Only configured peers may connect: anyone else gets Cease / Connection Rejected (RFC 4486 §4,
+            // RFC 4271 §8.2.1.3 for unconfigured peers).
             String reason = "connection from " + format(remote) + " refused: not a configured peer";
             LOG.log(System.Logger.Level.WARNING, reason);
             byte[] bytes = io.vroute.bgp.wire.MessageEncoder.encode(
@@ -238,6 +273,14 @@ public final class BgpSpeaker implements AutoCloseable {
                 LOG.log(System.Logger.Level.ERROR, "cannot set TCP-MD5 keys on {0}: {1}", c.localAddress(), e.getMessage());
             }
             if (gtsm) {
+                // RFC 5082 §3: keep each SYN's IP header (TCP_SAVE_SYN) so an accepted GTSM connection can be
+                // checked for the TTL it arrived with before anything is read from it.
+                try {
+                    int fd = ((EpollServerSocketChannel) c).fd().intValue();
+                    SocketOptions.setInt(fd, SocketOptions.IPPROTO_TCP, SocketOptions.TCP_SAVE_SYN, 1);
+                } catch (IOException e) {
+                    LOG.log(System.Logger.Level.ERROR, "cannot keep SYN headers for GTSM on {0}: {1}", c.localAddress(), e.getMessage());
+                }
                 // RFC 5082 §3: the SYN-ACK leaves from the listening socket, so it too must carry TTL 255 or a
                 // GTSM peer drops it. The minimum TTL is set per accepted connection, for GTSM peers only.
                 try {

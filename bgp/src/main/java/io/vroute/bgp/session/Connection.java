@@ -74,14 +74,25 @@ final class Connection extends ChannelInboundHandlerAdapter {
     /** Sends a NOTIFICATION, tells the listener, then closes once it is written (RFC 4271 §6). */
     void fail(NotificationMessage n, String reason) {
         if (closed) return;
+        BgpSpeaker.LOG.log(System.Logger.Level.INFO, "{0}: sending {1} on {2}", peer.name(), n.describe(), describe());
         peer.notificationSent(this, n);
         messagesOut++;
         channel.writeAndFlush(Unpooled.wrappedBuffer(MessageEncoder.encode(n, context))).addListener(f -> channel.close());
-        closeQuietly(reason, true);
+        end(reason, n, true);
     }
 
-    /** Releases timers and buffers and reports the end to the peer exactly once. */
-    void closeQuietly(String reason, boolean notificationInvolved) {
+    /** Closes the TCP connection without a NOTIFICATION (a "TCP reset" for the peer). */
+    void abort(String reason) {
+        if (closed) return;
+        channel.close();
+        end(reason, null, false);
+    }
+
+    /**
+     * Releases timers and buffers and reports the end to the peer exactly once. {@code notification} is the
+     * NOTIFICATION that ended the connection (sent or received), null when the TCP connection just ended.
+     */
+    private void end(String reason, NotificationMessage notification, boolean sentByUs) {
         if (closed) return;
         closed = true;
         cancelTimers();
@@ -89,8 +100,11 @@ final class Connection extends ChannelInboundHandlerAdapter {
             cumulation.release();
             cumulation = null;
         }
-        if (channel.isActive() && !notificationInvolved) channel.close();
-        peer.connectionClosed(this, reason, notificationInvolved);
+        peer.connectionClosed(this, reason, notification, sentByUs);
+    }
+
+    String describe() {
+        return BgpSpeaker.format(local()) + (outgoing ? " -> " : " <- ") + BgpSpeaker.format(remote());
     }
 
     boolean isClosed() { return closed; }
@@ -125,21 +139,35 @@ final class Connection extends ChannelInboundHandlerAdapter {
     }
 
     private void startKeepalives() {
-        if (holdTime == 0) return;
+        if (holdTime == 0 || keepaliveTimer != null) return;
         // RFC 4271 §10: KeepaliveTime is a third of the Hold Time.
         long interval = Math.max(1, TimeUnit.SECONDS.toMillis(holdTime) / 3);
         keepaliveTimer = channel.eventLoop().scheduleAtFixedRate(() -> send(KeepaliveMessage.INSTANCE), interval, interval,
                 TimeUnit.MILLISECONDS);
     }
 
+    /**
+     * Backpressure from the listener: stop (or resume) reading the socket and handing messages over. The hold
+     * timer does not run while we are the ones not reading (see {@link #checkHold}): the silence is ours, not
+     * the peer's. Keepalives still go out.
+     */
     void pauseReading(boolean pause) {
+        if (closed || pausedByUs == pause) return;
         pausedByUs = pause;
-        if (!pause) lastReceivedNanos = System.nanoTime();
-        channel.config().setAutoRead(!pause);
-        if (!pause) channel.read();
+        lastReceivedNanos = System.nanoTime();
+        if (pause) channel.config().setAutoRead(false);
+        else if (!yielded) continueReading(); // messages already buffered when we paused come first
     }
 
     // ------------------------------------------------------------------------------------------ reading
+
+    /**
+     * How long one turn of reading may hold the I/O thread. After that the rest waits behind the loop's other
+     * work (timers, keepalives, other sessions), so a peer flooding UPDATEs delays no keepalive by more than this.
+     */
+    private static final long READ_BUDGET_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
+    /** Reading stopped because the budget ran out; a continuation is queued on the loop. */
+    private boolean yielded;
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
@@ -151,33 +179,68 @@ final class Connection extends ChannelInboundHandlerAdapter {
         if (cumulation == null) {
             cumulation = in;
         } else {
-            cumulation = Unpooled.wrappedBuffer(cumulation, in);
+            // One flat buffer: a message split across reads is appended, never wrapped in nested composites.
+            if (cumulation.writableBytes() < in.readableBytes() || cumulation.refCnt() > 1 || cumulation.isReadOnly()) {
+                ByteBuf bigger = ctx.alloc().buffer(Math.max(cumulation.readableBytes() + in.readableBytes(), 2 * cumulation.readableBytes()));
+                bigger.writeBytes(cumulation);
+                cumulation.release();
+                cumulation = bigger;
+            }
+            cumulation.writeBytes(in);
+            in.release();
         }
+        if (!yielded) readTurn();
+    }
+
+    /** Decodes buffered messages until the budget runs out, then lets the loop breathe and comes back. */
+    private void readTurn() {
+        boolean more;
         try {
-            drain();
+            more = drain(System.nanoTime() + READ_BUDGET_NANOS);
         } catch (BgpProtocolException e) {
-            BgpSpeaker.LOG.log(System.Logger.Level.WARNING, "{0}: {1}; sending {2}", peer.name(), e.getMessage(), e.notification().describe());
-            fail(e.notification(), "we sent " + e.notification().describe() + ": " + e.getMessage());
+            protocolError(e);
+            return;
         }
+        releaseIfEmpty();
+        if (more && !closed) {
+            yielded = true;
+            channel.config().setAutoRead(false); // no more socket reads until the backlog is handled
+            channel.eventLoop().execute(this::continueReading);
+        }
+    }
+
+    private void continueReading() {
+        yielded = false;
+        if (closed || pausedByUs) return;
+        readTurn();
+        if (!yielded && !closed && !pausedByUs) channel.config().setAutoRead(true);
+    }
+
+    /** RFC 4271 §6: an error the peer caused ends the connection with the NOTIFICATION the decoder chose. */
+    private void protocolError(BgpProtocolException e) {
+        BgpSpeaker.LOG.log(System.Logger.Level.WARNING, "{0}: {1}; sending {2}", peer.name(), e.getMessage(), e.notification().describe());
+        fail(e.notification(), "we sent " + e.notification().describe() + ": " + e.getMessage());
+    }
+
+    private void releaseIfEmpty() {
         if (cumulation != null && !cumulation.isReadable()) {
             cumulation.release();
             cumulation = null;
         } else if (cumulation != null && cumulation.readerIndex() > 65536) {
-            ByteBuf copy = Unpooled.buffer(cumulation.readableBytes());
-            copy.writeBytes(cumulation);
-            cumulation.release();
-            cumulation = copy;
+            cumulation.discardSomeReadBytes();
         }
     }
 
     private final byte[] header = new byte[BgpMessage.HEADER_LENGTH];
 
-    private void drain() throws BgpProtocolException {
-        while (!closed && cumulation != null && cumulation.readableBytes() >= BgpMessage.HEADER_LENGTH) {
+    /** Handles whole messages in the buffer; true when it stopped at the deadline with whole messages left. */
+    private boolean drain(long deadline) throws BgpProtocolException {
+        while (!closed && !pausedByUs && cumulation != null && cumulation.readableBytes() >= BgpMessage.HEADER_LENGTH) {
             int r = cumulation.readerIndex();
             cumulation.getBytes(r, header);
             int length = decoder.frameLength(header, 0, header.length);
-            if (cumulation.readableBytes() < length) return;
+            if (cumulation.readableBytes() < length) return false;
+            if (System.nanoTime() - deadline > 0) return true;
             byte[] frame = new byte[length];
             cumulation.readBytes(frame);
             BgpMessage m = decoder.decode(frame, 0, length);
@@ -185,6 +248,7 @@ final class Connection extends ChannelInboundHandlerAdapter {
             lastReceivedNanos = System.nanoTime();
             onMessage(m);
         }
+        return false;
     }
 
     private void onMessage(BgpMessage m) throws BgpProtocolException {
@@ -205,8 +269,17 @@ final class Connection extends ChannelInboundHandlerAdapter {
             throw new BgpProtocolException(NotificationMessage.OPEN_MESSAGE_ERROR, NotificationMessage.BAD_PEER_AS,
                     "peer says AS " + asn + " but is configured as AS " + peer.config().remoteAs());
         }
+        long ourId = peer.speaker().config().routerIdInt() & 0xFFFF_FFFFL;
+        if ((open.bgpIdentifier() & 0xFFFF_FFFFL) == ourId && asn == peer.speaker().config().localAs()) {
+            // RFC 6286 §2.2: an internal peer with our own BGP Identifier is Bad BGP Identifier. An external
+            // peer may share it (RFC 6286 §2.1 only asks for uniqueness within an AS): collisions then fall
+            // back to comparing AS numbers (RFC 6286 §2.3).
+            throw new BgpProtocolException(NotificationMessage.OPEN_MESSAGE_ERROR, NotificationMessage.BAD_BGP_IDENTIFIER,
+                    "internal peer uses our own BGP identifier " + Peer.formatId(open.bgpIdentifier()));
+        }
         remoteOpen = open;
-        // RFC 4271 §4.2: the session's hold time is the smaller of both; 0 means none.
+        // RFC 4271 §4.2: the session's hold time is the smaller of both; 0 means none. An OPEN offering 1 or 2 s
+        // never gets here: OpenCodec refuses it with OPEN Message Error / Unacceptable Hold Time (§6.2).
         holdTime = Math.min(peer.config().holdTime(), open.holdTime());
         context = peer.negotiate(open);
         decoder.context(context);
@@ -215,13 +288,13 @@ final class Connection extends ChannelInboundHandlerAdapter {
         state = SessionState.OPEN_CONFIRM;
         peer.connectionStateChanged(this);
         armHoldTimer(holdTime);
+        startKeepalives(); // RFC 4271 §8.2.2: the KeepaliveTimer already runs in OpenConfirm
     }
 
     private void onKeepalive() throws BgpProtocolException {
         switch (state) {
             case OPEN_CONFIRM -> {
-                state = SessionState.ESTABLISHED;
-                startKeepalives();
+                state = SessionState.ESTABLISHED; // RFC 4271 §8.2.2 (Event 26, KeepAliveMsg in OpenConfirm)
                 peer.established(this);
             }
             case ESTABLISHED -> { }
@@ -245,10 +318,11 @@ final class Connection extends ChannelInboundHandlerAdapter {
     }
 
     private void onNotification(NotificationMessage n) {
-        BgpSpeaker.LOG.log(System.Logger.Level.WARNING, "{0}: received NOTIFICATION {1}", peer.name(), n.describe());
+        String text = Peer.describe(n);
+        BgpSpeaker.LOG.log(System.Logger.Level.WARNING, "{0}: received NOTIFICATION {1}", peer.name(), text);
         peer.speaker().listener().notification(peer.info(this), n, false);
         channel.close();
-        closeQuietly("peer sent " + n.describe(), true);
+        end(text, n, false); // RFC 4271 §8.2.2 (Event 25, NotifMsg): release resources, drop the connection
     }
 
     /** RFC 6608 §4: FSM Error with a subcode naming the state the unexpected message arrived in. */
@@ -264,13 +338,13 @@ final class Connection extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        closeQuietly("TCP connection closed by the peer", false);
+        end("TCP connection closed by the peer", null, false); // RFC 4271 §8.2.2 (Event 18, TcpConnectionFails)
     }
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         BgpSpeaker.LOG.log(System.Logger.Level.WARNING, "{0}: connection error: {1}", peer.name(), cause.toString());
         channel.close();
-        closeQuietly("connection error: " + cause.getMessage(), false);
+        end("connection error: " + cause.getMessage(), null, false);
     }
 }

@@ -21,6 +21,7 @@ public final class PeerConfig {
     private final boolean gtsm;
     private final String md5Password;
     private final Duration stalePathTime;
+    private final Duration idleHoldTime;
 
     private PeerConfig(Builder b) {
         this.address = b.address;
@@ -36,6 +37,7 @@ public final class PeerConfig {
         this.gtsm = b.gtsm;
         this.md5Password = b.md5Password;
         this.stalePathTime = b.stalePathTime;
+        this.idleHoldTime = b.idleHoldTime;
     }
 
     public static Builder builder(InetAddress address, long remoteAs) {
@@ -59,6 +61,12 @@ public final class PeerConfig {
     public String md5Password() { return md5Password; }
     /** How long a restarted peer's stale routes wait for its End-of-RIB once the session is back. */
     public Duration stalePathTime() { return stalePathTime; }
+    /**
+     * The first wait before an active peer is dialled again after its session failed (RFC 4271 §8.1.1
+     * IdleHoldTimer); it doubles with every further failure up to 60 s and returns to this value once a
+     * session has stayed up for 30 s.
+     */
+    public Duration idleHoldTime() { return idleHoldTime; }
 
     @Override
     public String toString() {
@@ -80,6 +88,7 @@ public final class PeerConfig {
         private boolean gtsm;
         private String md5Password;
         private Duration stalePathTime = Duration.ofSeconds(360);
+        private Duration idleHoldTime = Duration.ofSeconds(1);
 
         private Builder(InetAddress address, long remoteAs) {
             this.address = Objects.requireNonNull(address, "peer address");
@@ -97,12 +106,17 @@ public final class PeerConfig {
         /** RFC 4271 §4.2: zero, or at least three seconds. */
         public Builder holdTime(int v) {
             if (v != 0 && (v < 3 || v > 65535)) {
-                throw new IllegalArgumentException("hold time must be 0 or 3..65535 seconds (RFC 4271 §4.2), not " + v);
+                throw new IllegalArgumentException("hold time must be 0 (no keepalives) or 3..65535 seconds (RFC 4271 §4.2), not " + v
+                        + ": pick 3 or more, e.g. 90");
             }
             holdTime = v;
             return this;
         }
-        public Builder connectRetry(Duration v) { connectRetry = Objects.requireNonNull(v); return this; }
+        public Builder connectRetry(Duration v) {
+            if (v.isNegative() || v.isZero()) throw new IllegalArgumentException("the connect-retry time must be positive, e.g. 5 s");
+            connectRetry = v;
+            return this;
+        }
         public Builder families(Set<AddressFamily> v) {
             if (v.isEmpty()) throw new IllegalArgumentException("a peer needs at least one address family");
             families = v;
@@ -116,7 +130,18 @@ public final class PeerConfig {
             md5Password = v;
             return this;
         }
-        public Builder stalePathTime(Duration v) { stalePathTime = Objects.requireNonNull(v); return this; }
+        public Builder stalePathTime(Duration v) {
+            if (v.isNegative() || v.isZero()) throw new IllegalArgumentException("the stale-path time must be positive, e.g. 360 s");
+            stalePathTime = v;
+            return this;
+        }
+        public Builder idleHoldTime(Duration v) {
+            if (v.isNegative() || v.toMillis() > 60_000) {
+                throw new IllegalArgumentException("the idle-hold time must be 0..60 s (it is the first back-off step), not " + v);
+            }
+            idleHoldTime = v;
+            return this;
+        }
         public PeerConfig build() { return new PeerConfig(this); }
     }
 }

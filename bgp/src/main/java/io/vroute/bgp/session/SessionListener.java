@@ -19,11 +19,18 @@ public interface SessionListener {
     /** The session reached Established with {@code holdTime} negotiated (RFC 4271 §4.2). */
     default void established(PeerInfo peer, OpenMessage received, SessionContext negotiated, int holdTime) {}
 
+    /**
+     * An UPDATE (End-of-RIB markers go to {@link #endOfRib} instead). Called on the session's I/O thread, the
+     * same thread that sends every session's keepalives and runs their hold timers: it must not block. Queue the
+     * message for the RIB and return; when the queue is too long, call {@link BgpSpeaker#pauseReading} and
+     * later {@link BgpSpeaker#resumeReading}.
+     */
     default void update(PeerInfo peer, UpdateMessage update) {}
 
     /** The peer's End-of-RIB marker for a family (RFC 4724 §2). */
     default void endOfRib(PeerInfo peer, AddressFamily family) {}
 
+    /** A NOTIFICATION we sent ({@code sentByUs}) or received (RFC 4271 §4.5); the session ends after it. */
     default void notification(PeerInfo peer, NotificationMessage notification, boolean sentByUs) {}
 
     /**
@@ -35,8 +42,12 @@ public interface SessionListener {
     /** Drop this peer's routes of {@code family} that are still stale (End-of-RIB came, or time ran out). */
     default void staleRoutesExpired(PeerInfo peer, AddressFamily family) {}
 
+    /** The peer asks for our routes again (RFC 2918), or marks a refresh's start or end (RFC 7313). */
     default void routeRefresh(PeerInfo peer, RouteRefreshMessage message) {}
 
-    /** A connection from an address that is not a configured peer was refused. */
+    /**
+     * A connection was refused: from an address that is not a configured peer (it got Cease / Connection
+     * Rejected), or from a GTSM peer whose packets arrived with too low a TTL (closed without a word).
+     */
     default void rejected(InetSocketAddress remote, String reason) {}
 }

@@ -12,7 +12,8 @@ import java.lang.invoke.VarHandle;
 
 /**
  * The Linux socket options Netty does not expose, set through java.lang.foreign: the TTL/hop limit pair of
- * GTSM (RFC 5082). Linux values from {@code <netinet/in.h>} and {@code <linux/in6.h>}.
+ * GTSM (RFC 5082) and the saved SYN that tells what TTL an accepted connection arrived with. Linux values from
+ * {@code <netinet/in.h>}, {@code <linux/in6.h>} and {@code <linux/tcp.h>}.
  */
 final class SocketOptions {
     static final int IPPROTO_IP = 0;
@@ -21,6 +22,11 @@ final class SocketOptions {
     static final int IP_MINTTL = 21;
     static final int IPV6_UNICAST_HOPS = 16;
     static final int IPV6_MINHOPCOUNT = 73;
+    static final int IPPROTO_TCP = 6;
+    static final int TCP_SAVE_SYN = 27;
+    static final int TCP_SAVED_SYN = 28;
+    /** RFC 5082 §3: segments from a directly connected peer arrive with TTL 255, or 254 after one hop. */
+    static final int GTSM_MIN_TTL = 254;
 
     private static final StructLayout CAPTURE = Linker.Option.captureStateLayout();
     private static final VarHandle ERRNO = CAPTURE.varHandle(java.lang.foreign.MemoryLayout.PathElement.groupElement("errno"));
@@ -65,6 +71,39 @@ final class SocketOptions {
             throw e;
         } catch (Throwable t) {
             throw new IOException("setsockopt failed", t);
+        }
+    }
+
+    /**
+     * The TTL (IPv4) or hop limit (IPv6) of the SYN that opened an accepted connection, from the IP header the
+     * kernel saved because the listener has TCP_SAVE_SYN; -1 when none was saved. Readable once per socket.
+     */
+    static int savedSynTtl(int fd) throws IOException {
+        byte[] syn = getBytes(fd, IPPROTO_TCP, TCP_SAVED_SYN, 512);
+        if (syn.length < 20) return -1;
+        int version = (syn[0] & 0xF0) >>> 4;
+        if (version == 4) return syn[8] & 0xFF;
+        if (version == 6 && syn.length >= 40) return syn[7] & 0xFF;
+        return -1;
+    }
+
+    static byte[] getBytes(int fd, int level, int name, int max) throws IOException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment v = arena.allocate(max);
+            MemorySegment len = arena.allocate(ValueLayout.JAVA_INT);
+            len.set(ValueLayout.JAVA_INT, 0, max);
+            MemorySegment state = arena.allocate(CAPTURE);
+            int rc = (int) GETSOCKOPT.invokeExact(state, fd, level, name, v, len);
+            if (rc != 0) {
+                int errno = (int) ERRNO.get(state, 0L);
+                if (errno == 2) return new byte[0]; // ENOENT: nothing saved
+                throw new IOException("getsockopt(" + level + ", " + name + ") failed: errno " + errno);
+            }
+            return v.asSlice(0, Math.min(max, len.get(ValueLayout.JAVA_INT, 0))).toArray(ValueLayout.JAVA_BYTE);
+        } catch (IOException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IOException("getsockopt failed", t);
         }
     }
 

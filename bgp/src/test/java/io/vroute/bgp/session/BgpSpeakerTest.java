@@ -3,86 +3,106 @@ package io.vroute.bgp.session;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vroute.bgp.wire.AddressFamily;
 import io.vroute.bgp.wire.BgpMessage;
 import io.vroute.bgp.wire.Capability;
 import io.vroute.bgp.wire.KeepaliveMessage;
+import io.vroute.bgp.wire.MessageEncoder;
 import io.vroute.bgp.wire.NotificationMessage;
 import io.vroute.bgp.wire.OpenMessage;
 import io.vroute.bgp.wire.UpdateMessage;
-import java.net.InetAddress;
+import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.SocketTimeoutException;
-import java.time.Duration;
-import java.util.ArrayList;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** Sessions over real loopback TCP: a speaker against hand-driven peers, or against another speaker. */
-class BgpSpeakerTest {
-    private final List<AutoCloseable> closing = new ArrayList<>();
-
-    @AfterEach
-    void tearDown() throws Exception {
-        for (int i = closing.size() - 1; i >= 0; i--) closing.get(i).close();
-    }
-
-    private BgpSpeaker speaker(String address, long asn, Events events) throws Exception {
-        BgpSpeaker s = BgpSpeaker.start(new SpeakerConfig(asn, InetAddress.getByName(address),
-                List.of(new InetSocketAddress(InetAddress.getByName(address), 0)), false), events);
-        closing.add(s);
-        return s;
-    }
-
-    private RawPeer raw(String local, BgpSpeaker s) throws Exception {
-        RawPeer p = new RawPeer(local, s.boundAddresses().getFirst());
-        closing.add(p);
-        return p;
-    }
-
-    private static InetAddress ip(String a) throws Exception {
-        return InetAddress.getByName(a);
-    }
+/** Session establishment, timers, OPEN checks and NOTIFICATIONs, over real loopback TCP. */
+class BgpSpeakerTest extends LoopbackTest {
 
     @Test
-    void twoSpeakersEstablishWithTheSmallerHoldTime() throws Exception {
+    void sessionsEstablishAndExchangeKeepalives() throws Exception {
         Events a = new Events(), b = new Events();
         BgpSpeaker passive = speaker("127.0.10.1", 65000, a);
-        passive.addPeer(PeerConfig.builder(ip("127.0.10.2"), 65001).holdTime(30).build());
-        BgpSpeaker active = BgpSpeaker.start(new SpeakerConfig(65001, ip("127.0.10.2"), List.of(), false), b);
-        closing.add(active);
-        active.addPeer(PeerConfig.builder(ip("127.0.10.1"), 65000).passive(false).holdTime(9)
-                .remotePort(passive.boundAddresses().getFirst().getPort()).localAddress(ip("127.0.10.2"))
-                .connectRetry(Duration.ofSeconds(1)).build());
+        passive.addPeer(PeerConfig.builder(ip("127.0.10.2"), 65001).holdTime(3).build());
+        BgpSpeaker active = activeOnly("127.0.10.2", 65001, b);
+        active.addPeer(dial("127.0.10.1", 65000, passive, "127.0.10.2").holdTime(3).build());
         a.await("established 127.0.10.2", 5000);
         b.await("established 127.0.10.1", 5000);
-        // RFC 4271 §4.2: the smaller of both offers.
-        assertEquals(9, a.lastHoldTime);
-        assertEquals(9, b.lastHoldTime);
-        PeerStatus st = passive.peers().getFirst();
-        assertEquals(SessionState.ESTABLISHED, st.state());
-        assertEquals(9, st.holdTime());
+        long inAtStart = status(passive, "127.0.10.2").messagesReceived();
+        // Hold time 3 s: without keepalives both hold timers would expire within 3 s.
+        awaitTrue(() -> {
+            try {
+                return status(passive, "127.0.10.2").messagesReceived() >= inAtStart + 3;
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }, 4500, "three keepalives in");
+        assertEquals(SessionState.ESTABLISHED, status(passive, "127.0.10.2").state());
+        assertEquals(SessionState.ESTABLISHED, status(active, "127.0.10.1").state());
+        assertFalse(a.any("down") || b.any("down"), a.lines + " " + b.lines);
+        assertTrue(status(active, "127.0.10.1").establishedSince() != null);
     }
 
     @Test
-    void keepalivesComeEveryThirdOfTheHoldTime() throws Exception {
+    void holdTimeIsTheSmallerOfBothAndKeepalivesComeEveryThird() throws Exception {
         Events ev = new Events();
         BgpSpeaker s = speaker("127.0.11.1", 65000, ev);
-        s.addPeer(PeerConfig.builder(ip("127.0.11.2"), 65001).holdTime(3).build());
+        s.addPeer(PeerConfig.builder(ip("127.0.11.2"), 65001).holdTime(90).build());
         RawPeer p = raw("127.0.11.2", s);
-        p.establish(RawPeer.open(65001, 90, "10.0.0.2"));
+        OpenMessage theirs = p.establish(RawPeer.open(65001, 6, "10.0.0.2"));
+        assertEquals(90, theirs.holdTime(), "the speaker offers its configured hold time");
+        ev.await("established 127.0.11.2 hold=6", 2000); // RFC 4271 §4.2: min(90, 6)
+        assertEquals(6, status(s, "127.0.11.2").holdTime());
+        // RFC 4271 §10: a keepalive every 6/3 = 2 s.
+        p.socket.setSoTimeout(5000);
+        long first = 0;
+        int seen = 0;
         long start = System.nanoTime();
-        int keepalives = 0;
-        while (System.nanoTime() - start < 3_500_000_000L) {
+        while (seen < 3) {
             p.send(KeepaliveMessage.INSTANCE);
-            if (p.read() instanceof KeepaliveMessage) keepalives++;
+            if (p.read() instanceof KeepaliveMessage) {
+                if (seen++ == 0) first = System.nanoTime();
+            }
         }
-        // Hold time 3 s: one keepalive a second, so three (or four) in 3.5 s.
-        assertTrue(keepalives >= 3 && keepalives <= 4, "keepalives in 3.5 s: " + keepalives);
+        long twoIntervals = (System.nanoTime() - first) / 1_000_000;
+        assertTrue(twoIntervals >= 3_600 && twoIntervals <= 4_600, "two keepalive intervals took " + twoIntervals + " ms");
+        assertTrue(System.nanoTime() - start < 7_000_000_000L);
+    }
+
+    @Test
+    void holdTimeZeroMeansNoKeepalives() throws Exception {
+        Events ev = new Events();
+        BgpSpeaker s = speaker("127.0.11.11", 65000, ev);
+        s.addPeer(PeerConfig.builder(ip("127.0.11.12"), 65001).holdTime(3).build());
+        RawPeer p = raw("127.0.11.12", s);
+        p.establish(RawPeer.open(65001, 0, "10.0.0.2"));
+        ev.await("established 127.0.11.12 hold=0", 2000);
+        p.socket.setSoTimeout(3500);
+        // No keepalive and no hold timer expiry: nothing at all arrives for longer than the configured 3 s.
+        assertThrows(java.net.SocketTimeoutException.class, p::read);
+        assertEquals(SessionState.ESTABLISHED, status(s, "127.0.11.12").state());
+    }
+
+    @Test
+    void unacceptableHoldTimeIsRefused() throws Exception {
+        Events ev = new Events();
+        BgpSpeaker s = speaker("127.0.14.1", 65000, ev);
+        s.addPeer(PeerConfig.builder(ip("127.0.14.2"), 65001).build());
+        RawPeer p = raw("127.0.14.2", s);
+        byte[] wire = MessageEncoder.encode(RawPeer.open(65001, 3, "10.0.0.2"), p.context);
+        wire[19 + 3] = 0;
+        wire[19 + 4] = 2; // hold time 2 s: neither 0 nor >= 3
+        p.sendRaw(wire);
+        NotificationMessage n = p.await(NotificationMessage.class);
+        assertEquals(NotificationMessage.OPEN_MESSAGE_ERROR, n.code());
+        assertEquals(NotificationMessage.UNACCEPTABLE_HOLD_TIME, n.subcode());
+        var e = assertThrows(IllegalArgumentException.class, () -> PeerConfig.builder(ip("127.0.14.3"), 1).holdTime(2));
+        assertTrue(e.getMessage().contains("3"), e.getMessage());
     }
 
     @Test
@@ -90,13 +110,19 @@ class BgpSpeakerTest {
         Events ev = new Events();
         BgpSpeaker s = speaker("127.0.12.1", 65000, ev);
         s.addPeer(PeerConfig.builder(ip("127.0.12.2"), 65001).build());
-        RawPeer stranger = raw("127.0.12.99", s);
-        NotificationMessage n = stranger.await(NotificationMessage.class);
-        assertEquals(NotificationMessage.CEASE, n.code());
-        assertEquals(NotificationMessage.CONNECTION_REJECTED, n.subcode());
-        assertNull(stranger.read(), "then the connection is closed");
+        try (Socket stranger = new Socket()) {
+            stranger.bind(new InetSocketAddress(ip("127.0.12.99"), 0));
+            stranger.connect(s.boundAddresses().getFirst(), 2000);
+            stranger.setSoTimeout(5000);
+            byte[] bytes = stranger.getInputStream().readAllBytes(); // everything until the speaker closes
+            assertEquals(21, bytes.length, "one NOTIFICATION without data, then close");
+            for (int i = 0; i < 16; i++) assertEquals((byte) 0xFF, bytes[i]);
+            assertEquals(BgpMessage.TYPE_NOTIFICATION, bytes[18]);
+            assertEquals(NotificationMessage.CEASE, bytes[19]);
+            assertEquals(NotificationMessage.CONNECTION_REJECTED, bytes[20]); // RFC 4486 §4
+        }
         ev.await("rejected 127.0.12.99", 2000);
-        assertEquals(SessionState.ACTIVE, s.peers().getFirst().state(), "the configured peer is untouched");
+        assertEquals(SessionState.ACTIVE, status(s, "127.0.12.2").state(), "the configured peer is untouched");
     }
 
     @Test
@@ -109,7 +135,9 @@ class BgpSpeakerTest {
         NotificationMessage n = p.await(NotificationMessage.class);
         assertEquals(NotificationMessage.OPEN_MESSAGE_ERROR, n.code());
         assertEquals(NotificationMessage.BAD_PEER_AS, n.subcode());
+        assertNull(p.read(), "then the connection is closed");
         ev.await("notification sent 127.0.13.2 2/2", 2000);
+        assertTrue(status(s, "127.0.13.2").lastError().contains("65999"), status(s, "127.0.13.2").lastError());
     }
 
     @Test
@@ -125,39 +153,62 @@ class BgpSpeakerTest {
     }
 
     @Test
-    void unacceptableHoldTimeIsRefused() throws Exception {
+    void ourOpenAdvertisesTheConfiguredCapabilities() throws Exception {
         Events ev = new Events();
-        BgpSpeaker s = speaker("127.0.14.1", 65000, ev);
-        s.addPeer(PeerConfig.builder(ip("127.0.14.2"), 65001).build());
-        RawPeer p = raw("127.0.14.2", s);
-        OpenMessage bad = RawPeer.open(65001, 3, "10.0.0.2");
-        byte[] wire = io.vroute.bgp.wire.MessageEncoder.encode(bad, p.context);
-        wire[19 + 3] = 0;
-        wire[19 + 4] = 2; // hold time 2 s: neither 0 nor >= 3
-        p.sendRaw(wire);
-        NotificationMessage n = p.await(NotificationMessage.class);
-        assertEquals(NotificationMessage.OPEN_MESSAGE_ERROR, n.code());
-        assertEquals(NotificationMessage.UNACCEPTABLE_HOLD_TIME, n.subcode());
-        assertThrows(IllegalArgumentException.class, () -> PeerConfig.builder(ip("127.0.14.3"), 1).holdTime(2));
+        BgpSpeaker s = speaker("127.0.13.21", 65000, ev);
+        s.addPeer(PeerConfig.builder(ip("127.0.13.22"), 65001).addPathReceive(true).build());
+        RawPeer p = raw("127.0.13.22", s);
+        OpenMessage theirs = p.establish(RawPeer.open(65001, 90, "10.0.0.2",
+                new Capability.AddPath(List.of(new Capability.AddPath.Family(AddressFamily.IPV4_UNICAST, false, true))),
+                new Capability.ExtendedMessage(), new Capability.Unknown(200, new byte[] {1, 2})));
+        assertEquals(List.of(new Capability.Multiprotocol(AddressFamily.IPV4_UNICAST), new Capability.Multiprotocol(AddressFamily.IPV6_UNICAST)),
+                theirs.capabilities(Capability.Multiprotocol.class));
+        assertTrue(theirs.has(Capability.RouteRefresh.class) && theirs.has(Capability.EnhancedRouteRefresh.class)
+                && theirs.has(Capability.FourOctetAs.class) && theirs.has(Capability.ExtendedMessage.class));
+        // RFC 4724 §3: a helper preserves no forwarding state, so it lists no families; RFC 8538: N bit set.
+        Capability.GracefulRestart gr = theirs.capabilities(Capability.GracefulRestart.class).getFirst();
+        assertTrue(gr.families().isEmpty() && gr.notification() && !gr.restarting());
+        assertEquals(List.of(new Capability.AddPath.Family(AddressFamily.IPV4_UNICAST, true, false),
+                new Capability.AddPath.Family(AddressFamily.IPV6_UNICAST, true, false)),
+                theirs.capabilities(Capability.AddPath.class).getFirst().families());
+        ev.await("established 127.0.13.22", 2000);
     }
 
     @Test
-    void silentPeerExpiresTheHoldTimer() throws Exception {
+    void externalPeerMayShareOurIdentifierButInternalMayNot() throws Exception {
+        Events ev = new Events();
+        BgpSpeaker s = speaker("127.0.13.31", 65000, ev);
+        s.addPeer(PeerConfig.builder(ip("127.0.13.32"), 65001).build());
+        s.addPeer(PeerConfig.builder(ip("127.0.13.33"), 65000).build());
+        RawPeer ebgp = raw("127.0.13.32", s);
+        ebgp.establish(RawPeer.open(65001, 90, "127.0.13.31")); // RFC 6286 §2.1: fine for eBGP
+        ev.await("established 127.0.13.32", 2000);
+        RawPeer ibgp = raw("127.0.13.33", s);
+        ibgp.send(RawPeer.open(65000, 90, "127.0.13.31"));
+        NotificationMessage n = ibgp.await(NotificationMessage.class);
+        assertEquals(NotificationMessage.OPEN_MESSAGE_ERROR, n.code());
+        assertEquals(NotificationMessage.BAD_BGP_IDENTIFIER, n.subcode()); // RFC 6286 §2.2
+    }
+
+    @Test
+    void frozenPeerExpiresHoldTimer() throws Exception {
         Events ev = new Events();
         BgpSpeaker s = speaker("127.0.15.1", 65000, ev);
         s.addPeer(PeerConfig.builder(ip("127.0.15.2"), 65001).holdTime(3).build());
         RawPeer p = raw("127.0.15.2", s);
-        p.establish(RawPeer.open(65001, 3, "10.0.0.2"));
+        p.establish(RawPeer.open(65001, 3, "10.0.0.2")); // OPEN + KEEPALIVE, then silence
         long start = System.nanoTime();
-        NotificationMessage n = p.await(NotificationMessage.class); // we stay silent
+        NotificationMessage n = p.await(NotificationMessage.class);
         long ms = (System.nanoTime() - start) / 1_000_000;
         assertEquals(NotificationMessage.HOLD_TIMER_EXPIRED, n.code());
         assertTrue(ms >= 2_800 && ms <= 4_000, "hold timer of 3 s expired after " + ms + " ms");
+        assertNull(p.read(), "then the connection is closed");
         ev.await(l -> l.startsWith("down 127.0.15.2") && l.contains("hold timer expired"), 2000);
+        ev.await("notification sent 127.0.15.2 4/0", 1000);
     }
 
     @Test
-    void notificationsCarryTheShutdownCommunicationBothWays() throws Exception {
+    void administrativeShutdownCarriesTheMessageBothWays() throws Exception {
         Events ev = new Events();
         BgpSpeaker s = speaker("127.0.16.1", 65000, ev);
         s.addPeer(PeerConfig.builder(ip("127.0.16.2"), 65001).build());
@@ -166,7 +217,8 @@ class BgpSpeakerTest {
         p.establish(RawPeer.open(65001, 90, "10.0.0.2"));
         p.send(NotificationMessage.shutdown(NotificationMessage.ADMINISTRATIVE_SHUTDOWN, "firewall upgrade, back at 14:00"));
         ev.await("notification received 127.0.16.2 6/2 \"firewall upgrade, back at 14:00\"", 2000);
-        ev.await(l -> l.startsWith("down 127.0.16.2") && l.contains("firewall upgrade"), 2000);
+        String down = ev.await("down 127.0.16.2", 2000);
+        assertTrue(down.contains("Administrative Shutdown: \"firewall upgrade, back at 14:00\""), down); // RFC 9003
 
         RawPeer q = raw("127.0.16.3", s);
         q.establish(RawPeer.open(65001, 90, "10.0.0.3"));
@@ -175,10 +227,29 @@ class BgpSpeakerTest {
         assertEquals(NotificationMessage.CEASE, n.code());
         assertEquals(NotificationMessage.ADMINISTRATIVE_SHUTDOWN, n.subcode());
         assertEquals("vroute is shutting down", n.shutdownCommunication());
+        assertNull(q.read());
     }
 
     @Test
-    void removingAPeerSendsCeasePeerDeconfigured() throws Exception {
+    void shutdownToAPeerThatNegotiatedTheNBitIsAHardReset() throws Exception {
+        Events a = new Events(), b = new Events();
+        BgpSpeaker passive = speaker("127.0.16.11", 65000, a);
+        passive.addPeer(PeerConfig.builder(ip("127.0.16.12"), 65001).build());
+        BgpSpeaker active = activeOnly("127.0.16.12", 65001, b);
+        active.addPeer(dial("127.0.16.11", 65000, passive, "127.0.16.12").build());
+        a.await("established 127.0.16.12", 5000);
+        b.await("established 127.0.16.11", 5000);
+        passive.close();
+        // RFC 8538 §5: with N negotiated an Administrative Shutdown goes out as Hard Reset, so the peer does not
+        // keep our routes; the shutdown communication travels inside it.
+        b.await("notification received 127.0.16.11 6/9", 3000);
+        String down = b.await("down 127.0.16.11", 2000);
+        assertFalse(down.contains("stale"), down);
+        assertTrue(down.contains("Hard Reset") && down.contains("vroute is shutting down"), down);
+    }
+
+    @Test
+    void removePeerSendsCeaseDeconfigured() throws Exception {
         Events ev = new Events();
         BgpSpeaker s = speaker("127.0.17.1", 65000, ev);
         s.addPeer(PeerConfig.builder(ip("127.0.17.2"), 65001).build());
@@ -189,6 +260,10 @@ class BgpSpeakerTest {
         assertEquals(NotificationMessage.CEASE, n.code());
         assertEquals(NotificationMessage.PEER_DECONFIGURED, n.subcode());
         assertTrue(s.peers().isEmpty());
+        ev.await(l -> l.startsWith("down 127.0.17.2") && !l.contains("stale"), 2000);
+        // Now it is a stranger.
+        RawPeer again = raw("127.0.17.2", s);
+        assertEquals(NotificationMessage.CONNECTION_REJECTED, again.await(NotificationMessage.class).subcode());
     }
 
     @Test
@@ -199,211 +274,67 @@ class BgpSpeakerTest {
         RawPeer p = raw("127.0.18.2", s);
         p.send(RawPeer.open(65001, 90, "10.0.0.2"));
         p.await(OpenMessage.class);
-        p.send(UpdateMessage.endOfRib(AddressFamily.IPV4_UNICAST)); // still OpenConfirm on their side
+        p.send(UpdateMessage.endOfRib(AddressFamily.IPV4_UNICAST)); // the speaker is in OpenConfirm
         NotificationMessage n = p.await(NotificationMessage.class);
         assertEquals(NotificationMessage.FSM_ERROR, n.code());
-        assertEquals(2, n.subcode(), "RFC 6608: unexpected message in OpenConfirm");
+        assertEquals(2, n.subcode(), "RFC 6608 §4: unexpected message in OpenConfirm");
+        assertEquals(0, ev.updates.get());
     }
 
     @Test
-    void floodingPeerExpiresNoHoldTimer() throws Exception {
+    void endOfRibAndRouteRefreshReachTheListener() throws Exception {
         Events ev = new Events();
-        BgpSpeaker s = speaker("127.0.19.1", 65000, ev);
-        s.addPeer(PeerConfig.builder(ip("127.0.19.2"), 65001).holdTime(3).build());
-        s.addPeer(PeerConfig.builder(ip("127.0.19.3"), 65001).holdTime(3).build());
-        RawPeer flood = raw("127.0.19.2", s);
-        flood.establish(RawPeer.open(65001, 3, "10.0.0.2"));
-        RawPeer quiet = raw("127.0.19.3", s);
-        quiet.establish(RawPeer.open(65001, 3, "10.0.0.3"));
-        // A full table's worth of UPDATEs, sent again and again for 8 s, while the quiet peer only keepalives.
-        var table = io.vroute.bgp.feed.SyntheticTable.generate(7, 100_000, 10_000, 65001, ip("127.0.19.2"));
-        List<byte[]> updates = table.encodedUpdates(io.vroute.bgp.wire.SessionContext.FOUR_OCTET);
-        Thread flooder = Thread.ofPlatform().start(() -> {
-            long end = System.nanoTime() + 8_000_000_000L;
-            try {
-                java.io.OutputStream out = flood.socket.getOutputStream();
-                while (System.nanoTime() < end) for (byte[] u : updates) out.write(u);
-            } catch (Exception e) {
-                // the assertion below reports what happened to the session
-            }
-        });
-        Thread drain = Thread.ofPlatform().daemon().start(() -> { // read the speaker's keepalives to the flooder
-            try { while (flood.read() != null) { } } catch (Exception ignored) { }
-        });
-        quiet.socket.setSoTimeout(200);
-        long end = System.nanoTime() + 8_000_000_000L, lastKeepalive = System.nanoTime(), worstGap = 0;
-        while (System.nanoTime() < end) {
-            quiet.send(KeepaliveMessage.INSTANCE);
-            try {
-                BgpMessage m = quiet.read();
-                if (m instanceof NotificationMessage n) throw new AssertionError("quiet peer got " + n);
-                if (m instanceof KeepaliveMessage) {
-                    long now = System.nanoTime();
-                    worstGap = Math.max(worstGap, now - lastKeepalive);
-                    lastKeepalive = now;
-                }
-            } catch (SocketTimeoutException e) {
-                // nothing this round
-            }
-        }
-        flooder.join();
-        drain.interrupt();
-        assertFalse(ev.any("down"), "no session went down: " + ev.lines);
-        assertTrue(ev.updates.get() > updates.size(), "the flood was read: " + ev.updates.get() + " UPDATEs");
-        assertTrue(worstGap < 2_000_000_000L, "keepalives to the quiet peer kept flowing; worst gap " + worstGap / 1_000_000 + " ms");
+        BgpSpeaker s = speaker("127.0.18.11", 65000, ev);
+        s.addPeer(PeerConfig.builder(ip("127.0.18.12"), 65001).build());
+        RawPeer p = raw("127.0.18.12", s);
+        p.establish(RawPeer.open(65001, 90, "10.0.0.2", new Capability.Multiprotocol(AddressFamily.IPV6_UNICAST)));
+        p.send(UpdateMessage.endOfRib(AddressFamily.IPV6_UNICAST));
+        p.send(new io.vroute.bgp.wire.RouteRefreshMessage(AddressFamily.IPV4_UNICAST, 0));
+        ev.await("eor 127.0.18.12 ipv6-unicast", 2000);
+        ev.await("refresh 127.0.18.12 ipv4-unicast/0", 2000);
     }
 
     @Test
-    void pausedReadingDoesNotExpireTheHoldTimer() throws Exception {
+    void activePeerThatFlappedOnceComesBackWithinSeconds() throws Exception {
         Events ev = new Events();
-        BgpSpeaker s = speaker("127.0.20.1", 65000, ev);
-        s.addPeer(PeerConfig.builder(ip("127.0.20.2"), 65001).holdTime(3).build());
-        RawPeer p = raw("127.0.20.2", s);
-        p.establish(RawPeer.open(65001, 3, "10.0.0.2"));
-        s.pauseReading(ip("127.0.20.2"));
-        long end = System.nanoTime() + 5_000_000_000L;
-        p.socket.setSoTimeout(300);
-        while (System.nanoTime() < end) {
-            try {
-                BgpMessage m = p.read();
-                if (m instanceof NotificationMessage n) throw new AssertionError("got " + n);
-            } catch (SocketTimeoutException e) {
-                // keep waiting
-            }
-        }
-        s.resumeReading(ip("127.0.20.2"));
-        p.send(KeepaliveMessage.INSTANCE);
-        Thread.sleep(500);
-        assertEquals(SessionState.ESTABLISHED, s.peers().getFirst().state());
-    }
-
-    @Test
-    void gracefulRestartKeepsRoutesStaleUntilEndOfRib() throws Exception {
-        Events ev = new Events();
-        BgpSpeaker s = speaker("127.0.21.1", 65000, ev);
-        s.addPeer(PeerConfig.builder(ip("127.0.21.2"), 65001).build());
-        Capability gr = new Capability.GracefulRestart(false, false, 30,
-                List.of(new Capability.GracefulRestart.Family(AddressFamily.IPV4_UNICAST, true)));
-        RawPeer p = raw("127.0.21.2", s);
-        p.establish(RawPeer.open(65001, 90, "10.0.0.2", gr));
-        p.close(); // TCP ends without a NOTIFICATION: the peer restarts (RFC 4724 §4.2)
-        ev.await("down 127.0.21.2 stale", 3000);
-        assertFalse(ev.any("stale-expired"));
-        RawPeer again = raw("127.0.21.2", s);
-        again.establish(RawPeer.open(65001, 90, "10.0.0.2",
-                new Capability.GracefulRestart(true, false, 30,
-                        List.of(new Capability.GracefulRestart.Family(AddressFamily.IPV4_UNICAST, true)))));
-        ev.await(l -> l.startsWith("established 127.0.21.2") && ev.count("established") == 2, 3000);
-        assertFalse(ev.any("stale-expired"), "stale routes wait for End-of-RIB");
-        again.send(UpdateMessage.endOfRib(AddressFamily.IPV4_UNICAST));
-        ev.await("eor 127.0.21.2 ipv4-unicast", 2000);
-        ev.await("stale-expired 127.0.21.2 ipv4-unicast", 2000);
-    }
-
-    @Test
-    void gracefulRestartGivesUpAfterTheRestartTime() throws Exception {
-        Events ev = new Events();
-        BgpSpeaker s = speaker("127.0.22.1", 65000, ev);
-        s.addPeer(PeerConfig.builder(ip("127.0.22.2"), 65001).build());
-        RawPeer p = raw("127.0.22.2", s);
-        p.establish(RawPeer.open(65001, 90, "10.0.0.2", new Capability.GracefulRestart(false, false, 2,
-                List.of(new Capability.GracefulRestart.Family(AddressFamily.IPV4_UNICAST, true)))));
-        p.close();
-        long start = System.nanoTime();
-        ev.await("down 127.0.22.2 stale", 3000);
-        ev.await("stale-expired 127.0.22.2 ipv4-unicast", 4000);
-        long ms = (System.nanoTime() - start) / 1_000_000;
-        assertTrue(ms >= 1_800, "restart time of 2 s respected, expired after " + ms + " ms");
-    }
-
-    @Test
-    void aNotificationEndsGracefulRestart() throws Exception {
-        Events ev = new Events();
-        BgpSpeaker s = speaker("127.0.23.1", 65000, ev);
-        s.addPeer(PeerConfig.builder(ip("127.0.23.2"), 65001).build());
-        RawPeer p = raw("127.0.23.2", s);
-        p.establish(RawPeer.open(65001, 90, "10.0.0.2", new Capability.GracefulRestart(false, false, 30,
-                List.of(new Capability.GracefulRestart.Family(AddressFamily.IPV4_UNICAST, true)))));
-        p.send(new NotificationMessage(NotificationMessage.CEASE, NotificationMessage.ADMINISTRATIVE_RESET));
-        String down = ev.await("down 127.0.23.2", 3000);
-        assertFalse(down.contains("stale"), "RFC 4724: a NOTIFICATION means no graceful restart: " + down);
-    }
-
-    @Test
-    void md5SessionEstablishesAndAWrongKeyDoesNot() throws Exception {
-        Events a = new Events(), b = new Events(), c = new Events();
-        BgpSpeaker passive = speaker("127.0.24.1", 65000, a);
-        passive.addPeer(PeerConfig.builder(ip("127.0.24.2"), 65001).md5Password("s3cret").build());
-        passive.addPeer(PeerConfig.builder(ip("127.0.24.3"), 65001).md5Password("s3cret").build());
-        int port = passive.boundAddresses().getFirst().getPort();
-        BgpSpeaker good = BgpSpeaker.start(new SpeakerConfig(65001, ip("127.0.24.2"), List.of(), false), b);
-        closing.add(good);
-        good.addPeer(PeerConfig.builder(ip("127.0.24.1"), 65000).passive(false).remotePort(port)
-                .localAddress(ip("127.0.24.2")).md5Password("s3cret").connectRetry(Duration.ofSeconds(1)).build());
-        BgpSpeaker bad = BgpSpeaker.start(new SpeakerConfig(65001, ip("127.0.24.3"), List.of(), false), c);
-        closing.add(bad);
-        bad.addPeer(PeerConfig.builder(ip("127.0.24.1"), 65000).passive(false).remotePort(port)
-                .localAddress(ip("127.0.24.3")).md5Password("wrong").connectRetry(Duration.ofSeconds(1)).build());
-        a.await("established 127.0.24.2", 5000);
-        Thread.sleep(3000);
-        assertFalse(a.any("established 127.0.24.3"), "a wrong TCP-MD5 key never gets a session");
-        assertFalse(c.any("established"));
-    }
-
-    @Test
-    void gtsmSessionsEstablishAndLowTtlSegmentsAreDropped() throws Exception {
-        Events a = new Events(), b = new Events();
-        BgpSpeaker passive = speaker("127.0.25.1", 65000, a);
-        passive.addPeer(PeerConfig.builder(ip("127.0.25.2"), 65001).gtsm(true).build());
-        passive.addPeer(PeerConfig.builder(ip("127.0.25.3"), 65001).gtsm(true).build());
-        int port = passive.boundAddresses().getFirst().getPort();
-        BgpSpeaker active = BgpSpeaker.start(new SpeakerConfig(65001, ip("127.0.25.2"), List.of(), false), b);
-        closing.add(active);
-        active.addPeer(PeerConfig.builder(ip("127.0.25.1"), 65000).passive(false).remotePort(port)
-                .localAddress(ip("127.0.25.2")).gtsm(true).connectRetry(Duration.ofSeconds(1)).build());
-        a.await("established 127.0.25.2", 5000);
-        // A plain socket sends with the default TTL (64): after accept, its OPEN is below the minimum of 254
-        // and never reaches the speaker, so the session cannot progress past OpenSent.
-        RawPeer lowTtl = raw("127.0.25.3", passive);
-        lowTtl.send(RawPeer.open(65001, 90, "10.0.0.3"));
-        Thread.sleep(1500);
-        assertFalse(a.any("established 127.0.25.3"));
-        assertEquals(SessionState.OPEN_SENT, passive.peers().stream()
-                .filter(p -> p.address().getHostAddress().equals("127.0.25.3")).findFirst().orElseThrow().state());
-    }
-
-    @Test
-    void collisionLeavesExactlyOneSession() throws Exception {
-        Events a = new Events(), b = new Events();
-        // Both listen on 179 of their own address and both dial: each side sees two connections (RFC 4271 §6.8).
-        BgpSpeaker x = BgpSpeaker.start(new SpeakerConfig(65000, ip("127.0.26.1"),
-                List.of(new InetSocketAddress(ip("127.0.26.1"), 179)), false), a);
-        closing.add(x);
-        BgpSpeaker y = BgpSpeaker.start(new SpeakerConfig(65001, ip("127.0.26.2"),
-                List.of(new InetSocketAddress(ip("127.0.26.2"), 179)), false), b);
-        closing.add(y);
-        x.addPeer(PeerConfig.builder(ip("127.0.26.2"), 65001).passive(false).localAddress(ip("127.0.26.1"))
-                .connectRetry(Duration.ofSeconds(1)).build());
-        y.addPeer(PeerConfig.builder(ip("127.0.26.1"), 65000).passive(false).localAddress(ip("127.0.26.2"))
-                .connectRetry(Duration.ofSeconds(1)).build());
-        a.await("established", 8000);
-        b.await("established", 8000);
-        Thread.sleep(3000);
-        assertEquals(1, a.count("established"), "one session on x: " + a.lines);
-        assertEquals(1, b.count("established"), "one session on y: " + b.lines);
-        assertFalse(a.any("down") || b.any("down"), "and it stays up: " + a.lines + b.lines);
-        assertEquals(SessionState.ESTABLISHED, x.peers().getFirst().state());
+        ServerSocket peerSide = rawListener("127.0.19.52");
+        BgpSpeaker s = speaker("127.0.19.51", 65000, ev);
+        s.addPeer(PeerConfig.builder(ip("127.0.19.52"), 65001).passive(false).localAddress(ip("127.0.19.51"))
+                .remotePort(peerSide.getLocalPort()).build());
+        RawPeer first = closeLater(new RawPeer(peerSide.accept()));
+        first.establish(RawPeer.open(65001, 90, "10.0.0.2"));
+        ev.await("established 127.0.19.52", 2000);
+        first.close(); // the session drops (a BFD flap, a reset): no NOTIFICATION
+        long down = System.nanoTime();
+        RawPeer second = closeLater(new RawPeer(peerSide.accept()));
+        long ms = (System.nanoTime() - down) / 1_000_000;
+        assertTrue(ms < 1_500, "dialled again after " + ms + " ms");
+        second.establish(RawPeer.open(65001, 90, "10.0.0.2"));
+        awaitTrue(() -> ev.count("established") == 2, 2000, "second session");
+        second.close(); // a second flap right away: the wait doubles (RFC 4271 §8.1.1)
+        down = System.nanoTime();
+        closeLater(new RawPeer(peerSide.accept()));
+        ms = (System.nanoTime() - down) / 1_000_000;
+        assertTrue(ms >= 1_400 && ms < 2_600, "second flap: dialled again after " + ms + " ms");
     }
 
     @Test
     void listeningOnAnAbsentAddressSaysWhatToDo() throws Exception {
-        var e = assertThrows(java.io.IOException.class, () -> BgpSpeaker.start(new SpeakerConfig(65000, ip("10.0.0.1"),
+        var e = assertThrows(IOException.class, () -> BgpSpeaker.start(new SpeakerConfig(65000, ip("10.0.0.1"),
                 List.of(new InetSocketAddress(ip("192.0.2.77"), 0)), false), new Events()));
-        assertTrue(e.getMessage().contains("192.0.2.77") && e.getMessage().contains("free-bind"), e.getMessage());
+        assertTrue(e.getMessage().contains("cannot listen on 192.0.2.77:0: the address is not on any interface")
+                && e.getMessage().contains("freeBind"), e.getMessage());
         // With IP_FREEBIND the same address binds.
-        BgpSpeaker s = BgpSpeaker.start(new SpeakerConfig(65000, ip("10.0.0.1"),
-                List.of(new InetSocketAddress(ip("192.0.2.77"), 0)), true), new Events());
-        closing.add(s);
+        BgpSpeaker s = closeLater(BgpSpeaker.start(new SpeakerConfig(65000, ip("10.0.0.1"),
+                List.of(new InetSocketAddress(ip("192.0.2.77"), 0)), true), new Events()));
         assertEquals(ip("192.0.2.77"), s.boundAddresses().getFirst().getAddress());
+    }
+
+    @Test
+    void aSecondSpeakerOnTheSamePortSaysItIsInUse() throws Exception {
+        BgpSpeaker s = speaker("127.0.19.61", 65000, new Events());
+        var e = assertThrows(IOException.class, () -> BgpSpeaker.start(new SpeakerConfig(65000, ip("10.0.0.1"),
+                List.of(s.boundAddresses().getFirst()), false), new Events()));
+        assertTrue(e.getMessage().contains("already in use"), e.getMessage());
     }
 }

@@ -17,11 +17,15 @@ final class Events implements SessionListener {
     final List<String> lines = new CopyOnWriteArrayList<>();
     final AtomicLong updates = new AtomicLong();
     volatile int lastHoldTime = -1;
+    volatile PeerInfo lastEstablished;
+    volatile OpenMessage lastOpen;
 
     private void add(String s) { lines.add(s); }
 
     @Override public void established(PeerInfo p, OpenMessage o, SessionContext c, int hold) {
+        lastOpen = o;
         lastHoldTime = hold;
+        lastEstablished = p;
         add("established " + p.address().getHostAddress() + " hold=" + hold);
     }
     @Override public void update(PeerInfo p, UpdateMessage u) { updates.incrementAndGet(); }
@@ -34,7 +38,10 @@ final class Events implements SessionListener {
         add("down " + p.address().getHostAddress() + (stale ? " stale" : "") + " " + reason);
     }
     @Override public void staleRoutesExpired(PeerInfo p, AddressFamily f) { add("stale-expired " + p.address().getHostAddress() + " " + f); }
-    @Override public void rejected(InetSocketAddress r, String reason) { add("rejected " + r.getAddress().getHostAddress()); }
+    @Override public void routeRefresh(PeerInfo p, io.vroute.bgp.wire.RouteRefreshMessage m) {
+        add("refresh " + p.address().getHostAddress() + " " + m.family() + "/" + m.subtype());
+    }
+    @Override public void rejected(InetSocketAddress r, String reason) { add("rejected " + r.getAddress().getHostAddress() + " " + reason); }
 
     String await(Predicate<String> p, long millis) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);

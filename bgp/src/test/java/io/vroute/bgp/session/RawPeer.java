@@ -35,6 +35,14 @@ final class RawPeer implements AutoCloseable {
         out = socket.getOutputStream();
     }
 
+    /** A connection the speaker made to us (we accepted it). */
+    RawPeer(Socket accepted) throws IOException {
+        socket = accepted;
+        socket.setSoTimeout(10_000);
+        in = new DataInputStream(socket.getInputStream());
+        out = socket.getOutputStream();
+    }
+
     static OpenMessage open(long asn, int holdTime, String routerId, Capability... extra) throws IOException {
         byte[] id = InetAddress.getByName(routerId).getAddress();
         int bgpId = ((id[0] & 0xFF) << 24) | ((id[1] & 0xFF) << 16) | ((id[2] & 0xFF) << 8) | (id[3] & 0xFF);
