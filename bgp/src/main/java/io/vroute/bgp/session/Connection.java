@@ -338,6 +338,16 @@ final class Connection extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        // Whatever the peer sent before closing is handled first, above all the NOTIFICATION saying why: it
+        // may still sit in the buffer when a read turn yielded or reading was paused.
+        if (!closed && cumulation != null) {
+            pausedByUs = false;
+            try {
+                drain(System.nanoTime() + TimeUnit.SECONDS.toNanos(10));
+            } catch (BgpProtocolException e) {
+                BgpSpeaker.LOG.log(System.Logger.Level.WARNING, "{0}: {1} in its last bytes", peer.name(), e.getMessage());
+            }
+        }
         end("TCP connection closed by the peer", null, false); // RFC 4271 §8.2.2 (Event 18, TcpConnectionFails)
     }
 
