@@ -64,15 +64,15 @@ class BirdInteropTest {
                 assertEquals(65001, up.path("peer_as").asLong());
                 JsonNode r = vroute.route("10.0.1.203", "172.16.1.1/32", 10_000);
                 assertEquals("10.0.1.203", r.path("next_hop").asText());
-                assertEquals(List.of(65001L, 65001L), longs(r.path("as_path")), "BIRD prepends once, then adds its AS");
+                assertEquals(List.of(65001L, 65001L), ListenProcess.longs(r.path("as_path")), "BIRD prepends once, then adds its AS");
                 assertEquals(20, r.path("med").asLong());
-                assertEquals(List.of("65001:300"), strings(r.path("communities")));
-                assertEquals(List.of("65001:3:4"), strings(r.path("large_communities")));
+                assertEquals(List.of("65001:300"), ListenProcess.strings(r.path("communities")));
+                assertEquals(List.of("65001:3:4"), ListenProcess.strings(r.path("large_communities")));
                 assertEquals("igp", r.path("origin").asText());
                 JsonNode v6 = vroute.route("10.0.1.203", "2001:db8:300::/48", 10_000);
                 assertEquals("ipv6", v6.path("afi").asText());
                 assertEquals("fd00:1::203", v6.path("next_hop").asText());
-                assertEquals(List.of("65001:3:4"), strings(v6.path("large_communities")));
+                assertEquals(List.of("65001:3:4"), ListenProcess.strings(v6.path("large_communities")));
                 vroute.await(e -> e.path("event").asText().equals("end-of-rib") && e.path("afi").asText().equals("ipv6"), 10_000);
 
                 // A withdrawal: BIRD drops the static route on reconfigure without it.
@@ -101,17 +101,5 @@ class BirdInteropTest {
                 assertEquals("bird maintenance window", n.path("message").asText(), n.toString());
             }
         }
-    }
-
-    private static List<Long> longs(JsonNode a) {
-        List<Long> out = new ArrayList<>();
-        a.forEach(n -> out.add(n.asLong()));
-        return out;
-    }
-
-    private static List<String> strings(JsonNode a) {
-        List<String> out = new ArrayList<>();
-        a.forEach(n -> out.add(n.asText()));
-        return out;
     }
 }

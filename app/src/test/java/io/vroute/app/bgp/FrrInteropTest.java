@@ -70,14 +70,14 @@ class FrrInteropTest {
                     assertEquals(65001, up.path("peer_as").asLong());
                     JsonNode r = vroute.route("10.0.1.203", "172.16.1.1/32", 15_000);
                     assertEquals("10.0.1.203", r.path("next_hop").asText());
-                    assertEquals(List.of(65001L, 65001L), longs(r.path("as_path")));
+                    assertEquals(List.of(65001L, 65001L), ListenProcess.longs(r.path("as_path")));
                     assertEquals(30, r.path("med").asLong());
-                    assertEquals(List.of("65001:400"), strings(r.path("communities")));
-                    assertEquals(List.of("65001:4:5"), strings(r.path("large_communities")));
+                    assertEquals(List.of("65001:400"), ListenProcess.strings(r.path("communities")));
+                    assertEquals(List.of("65001:4:5"), ListenProcess.strings(r.path("large_communities")));
                     JsonNode v6 = vroute.route("10.0.1.203", "2001:db8:400::/48", 15_000);
                     assertEquals("ipv6", v6.path("afi").asText());
                     assertEquals("fd00:1::203", v6.path("next_hop").asText());
-                    assertEquals(List.of("65001:4:5"), strings(v6.path("large_communities")));
+                    assertEquals(List.of("65001:4:5"), ListenProcess.strings(v6.path("large_communities")));
 
                     vtysh(pathspace, "conf t", "router bgp 65001", "address-family ipv4 unicast", "no network 10.40.0.0/16");
                     vroute.await(e -> e.path("event").asText().equals("withdraw") && e.path("prefix").asText().equals("10.40.0.0/16"), 10_000);
@@ -121,17 +121,5 @@ class FrrInteropTest {
             cmd.add(c);
         }
         Lab.sh(cmd.toArray(new String[0]));
-    }
-
-    private static List<Long> longs(JsonNode a) {
-        List<Long> out = new ArrayList<>();
-        a.forEach(n -> out.add(n.asLong()));
-        return out;
-    }
-
-    private static List<String> strings(JsonNode a) {
-        List<String> out = new ArrayList<>();
-        a.forEach(n -> out.add(n.asText()));
-        return out;
     }
 }

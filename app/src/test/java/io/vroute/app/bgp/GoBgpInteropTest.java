@@ -59,18 +59,6 @@ class GoBgpInteropTest {
         }
     }
 
-    private static List<Long> asPath(JsonNode route) {
-        List<Long> out = new ArrayList<>();
-        route.path("as_path").forEach(n -> out.add(n.asLong()));
-        return out;
-    }
-
-    private static List<String> strings(JsonNode route, String field) {
-        List<String> out = new ArrayList<>();
-        route.path(field).forEach(n -> out.add(n.asText()));
-        return out;
-    }
-
     @Test
     void seedScenarioAppliancesAdvertiseWithdrawFreezeAndShutDown() throws Exception {
         Lab.require("/usr/bin/gobgpd", "gobgpd", "/usr/bin/gobgp", "gobgpd");
@@ -106,22 +94,22 @@ class GoBgpInteropTest {
                 JsonNode active = vroute.route("10.0.1.203", "172.16.1.1/32", 10_000);
                 assertEquals("ipv4", active.path("afi").asText());
                 assertEquals("10.0.1.203", active.path("next_hop").asText());
-                assertEquals(List.of(65001L), asPath(active));
+                assertEquals(List.of(65001L), ListenProcess.longs(active.path("as_path")));
                 assertEquals("igp", active.path("origin").asText());
                 assertEquals(0, active.path("med").asLong());
-                assertEquals(List.of("65001:100"), strings(active, "communities"));
-                assertEquals(List.of("65001:1:2"), strings(active, "large_communities"));
+                assertEquals(List.of("65001:100"), ListenProcess.strings(active.path("communities")));
+                assertEquals(List.of("65001:1:2"), ListenProcess.strings(active.path("large_communities")));
 
                 JsonNode backup = vroute.route("10.0.2.204", "172.16.1.1/32", 10_000);
                 assertEquals("10.0.2.204", backup.path("next_hop").asText());
-                assertEquals(List.of(65001L, 65001L, 65001L), asPath(backup), "the standby's path is longer");
+                assertEquals(List.of(65001L, 65001L, 65001L), ListenProcess.longs(backup.path("as_path")), "the standby's path is longer");
                 assertEquals(10, backup.path("med").asLong());
-                assertEquals(List.of("65001:200"), strings(backup, "communities"));
+                assertEquals(List.of("65001:200"), ListenProcess.strings(backup.path("communities")));
 
                 JsonNode v6 = vroute.route("10.0.1.203", "2001:db8:100::/48", 10_000);
                 assertEquals("ipv6", v6.path("afi").asText());
                 assertEquals("fd00:1::203", v6.path("next_hop").asText());
-                assertEquals(List.of("4200000000:7:8"), strings(v6, "large_communities"));
+                assertEquals(List.of("4200000000:7:8"), ListenProcess.strings(v6.path("large_communities")));
                 assertEquals("egp", vroute.route("10.0.1.203", "10.20.0.0/16", 10_000).path("origin").asText());
 
                 gobgp(az1, "global", "rib", "del", "10.20.0.0/16");

@@ -86,4 +86,18 @@ final class ListenProcess implements AutoCloseable {
     public void close() throws Exception {
         if (process.isAlive()) stop();
     }
+
+    /** A JSON array of numbers (an as_path). */
+    static List<Long> longs(JsonNode array) {
+        List<Long> out = new ArrayList<>();
+        array.forEach(n -> out.add(n.asLong()));
+        return out;
+    }
+
+    /** A JSON array of strings (communities, large_communities). */
+    static List<String> strings(JsonNode array) {
+        List<String> out = new ArrayList<>();
+        array.forEach(n -> out.add(n.asText()));
+        return out;
+    }
 }
