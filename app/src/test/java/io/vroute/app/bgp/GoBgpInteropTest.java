@@ -41,6 +41,34 @@ class GoBgpInteropTest {
         return f;
     }
 
+    @Test
+    void addPathReceivesEveryPathWithItsIdentifier() throws Exception {
+        Lab.require("/usr/bin/gobgpd", "gobgpd", "/usr/bin/gobgp", "gobgpd");
+        try (Lab lab = new Lab("gobgp-ap")) {
+            String rs = lab.netns("rs"), app = lab.netns("app");
+            lab.link(rs, "rs1", "10.0.1.230", "fd00:1::230", app, "eth0", "10.0.1.203", "fd00:1::203");
+            Path conf = config(lab, "app", "10.0.1.203", "10.0.1.230");
+            // RFC 7911: GoBGP sends up to 4 paths per prefix to a peer that can receive them.
+            Files.writeString(conf, Files.readString(conf) + """
+                      [neighbors.add-paths.config]
+                        send-max = 4
+                    """);
+            try (ListenProcess vroute = new ListenProcess(lab, rs, "--local-as", "65000", "--listen", "10.0.1.230",
+                    "--peer", "10.0.1.203=65001", "--add-path")) {
+                gobgpd(lab, app, conf);
+                JsonNode up = vroute.await("10.0.1.203", "established", 30_000);
+                assertTrue(up.toString().contains("add-path"), "GoBGP offers ADD-PATH: " + up);
+                gobgp(app, "global", "rib", "add", "10.50.0.0/16", "identifier", "1", "nexthop", "10.0.1.203");
+                gobgp(app, "global", "rib", "add", "10.50.0.0/16", "identifier", "2", "nexthop", "10.0.1.204", "med", "50");
+                JsonNode first = vroute.await(e -> e.path("prefix").asText().equals("10.50.0.0/16") && e.path("med").isMissingNode(), 10_000);
+                JsonNode second = vroute.await(e -> e.path("prefix").asText().equals("10.50.0.0/16") && e.path("med").asLong() == 50, 10_000);
+                assertTrue(first.has("path_id") && second.has("path_id"), first + " " + second);
+                assertTrue(first.path("path_id").asLong() != second.path("path_id").asLong(), "two paths, two identifiers");
+                assertEquals("10.0.1.204", second.path("next_hop").asText());
+            }
+        }
+    }
+
     private static Process gobgpd(Lab lab, String ns, Path config) throws Exception {
         return lab.start(ns, lab.dir.resolve(ns + "-gobgpd.log"), "/usr/bin/gobgpd", "-f", config.toString(), "-t", "toml", "-l", "info");
     }
