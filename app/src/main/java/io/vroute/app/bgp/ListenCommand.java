@@ -59,6 +59,14 @@ public final class ListenCommand implements Callable<Integer> {
             description = "Hold time we offer: 0, or 3 and more (default ${DEFAULT-VALUE}).")
     int holdTime;
 
+    @Option(names = "--md5", paramLabel = "ADDRESS=PASSWORD",
+            description = "TCP-MD5 signature (RFC 2385) with that peer (repeatable). The password is never printed,"
+                    + " but other local users can see command lines: prefer a root-only shell.")
+    List<String> md5 = new ArrayList<>();
+
+    @Option(names = "--gtsm", description = "GTSM (RFC 5082) for every peer: send with TTL 255, accept only 254 and more.")
+    boolean gtsm;
+
     @Option(names = "--add-path", description = "Offer ADD-PATH receive (RFC 7911) for IPv4 and IPv6 unicast.")
     boolean addPath;
 
@@ -86,8 +94,19 @@ public final class ListenCommand implements Callable<Integer> {
         if (!(id instanceof Inet4Address)) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--router-id must be an IPv4 address (a BGP identifier is 32 bits)");
         }
+        java.util.Map<InetAddress, String> passwords = new java.util.HashMap<>();
+        for (String m : md5) {
+            int eq = m.indexOf('=');
+            if (eq <= 0 || eq == m.length() - 1) throw bad("--md5 wants ADDRESS=PASSWORD, e.g. 10.0.1.203=s3cret");
+            passwords.put(address("--md5", m.substring(0, eq)), m.substring(eq + 1));
+        }
         List<PeerConfig> configs = new ArrayList<>();
-        for (String p : peers) configs.add(peer(p));
+        for (String p : peers) configs.add(peer(p, passwords));
+        for (InetAddress a : passwords.keySet()) {
+            if (configs.stream().noneMatch(c -> c.address().equals(a))) {
+                throw bad("--md5 " + a.getHostAddress() + ": not a --peer; add --peer " + a.getHostAddress() + "=ASN");
+            }
+        }
 
         MonitorPrinter printer = new MonitorPrinter(out, json);
         CountDownLatch stopped = new CountDownLatch(1);
@@ -110,7 +129,7 @@ public final class ListenCommand implements Callable<Integer> {
         return 0;
     }
 
-    private PeerConfig peer(String spec) {
+    private PeerConfig peer(String spec, java.util.Map<InetAddress, String> passwords) {
         int eq = spec.lastIndexOf('=');
         if (eq <= 0) throw bad("--peer wants ADDRESS=ASN, e.g. 10.0.1.203=65001; got '" + spec + "'");
         InetAddress a = address("--peer", spec.substring(0, eq));
@@ -126,6 +145,8 @@ public final class ListenCommand implements Callable<Integer> {
                 .holdTime(holdTime)
                 .families(Set.of(AddressFamily.IPV4_UNICAST, AddressFamily.IPV6_UNICAST))
                 .addPathReceive(addPath)
+                .md5Password(passwords.get(a))
+                .gtsm(gtsm)
                 .connectRetry(Duration.ofSeconds(5))
                 .build();
     }

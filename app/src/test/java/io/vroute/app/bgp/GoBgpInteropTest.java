@@ -69,6 +69,39 @@ class GoBgpInteropTest {
         }
     }
 
+    @Test
+    void md5AndGtsmSessionEstablishesAndAWrongPasswordDoesNot() throws Exception {
+        Lab.require("/usr/bin/gobgpd", "gobgpd", "/usr/bin/gobgp", "gobgpd");
+        try (Lab lab = new Lab("gobgp-md5")) {
+            String rs = lab.netns("rs"), a = lab.netns("a"), b = lab.netns("b");
+            lab.link(rs, "rs1", "10.0.1.230", "fd00:1::230", a, "eth0", "10.0.1.203", "fd00:1::203");
+            lab.link(rs, "rs2", "10.0.2.230", "fd00:2::230", b, "eth0", "10.0.2.204", "fd00:2::204");
+            Path good = config(lab, "a", "10.0.1.203", "10.0.1.230");
+            Path bad = config(lab, "b", "10.0.2.204", "10.0.2.230");
+            // GoBGP: TCP-MD5 with auth-password, GTSM with ttl-security.
+            String extra = """
+                      [neighbors.ttl-security.config]
+                        enabled = true
+                        ttl-min = 254
+                    """;
+            Files.writeString(good, Files.readString(good).replace("    peer-as = 65000\n", "    peer-as = 65000\n    auth-password = \"s3cret-a\"\n") + extra);
+            Files.writeString(bad, Files.readString(bad).replace("    peer-as = 65000\n", "    peer-as = 65000\n    auth-password = \"guess\"\n") + extra);
+            try (ListenProcess vroute = new ListenProcess(lab, rs, "--local-as", "65000", "--listen", "10.0.1.230",
+                    "--listen", "10.0.2.230", "--peer", "10.0.1.203=65001", "--peer", "10.0.2.204=65001",
+                    "--md5", "10.0.1.203=s3cret-a", "--md5", "10.0.2.204=s3cret-b", "--gtsm")) {
+                gobgpd(lab, a, good);
+                gobgpd(lab, b, bad);
+                vroute.await("10.0.1.203", "established", 30_000);
+                Thread.sleep(5_000);
+                assertEquals(0, vroute.count("10.0.2.204", "established"), "a wrong TCP-MD5 password gets no session");
+                assertTrue(vroute.events.stream().noneMatch(e -> e.toString().contains("s3cret")), "the password is never printed");
+            }
+            for (Path log : List.of(lab.dir.resolve("vroute-" + rs + ".log"))) {
+                assertTrue(!Files.readString(log).contains("s3cret"), "the password is never logged");
+            }
+        }
+    }
+
     private static Process gobgpd(Lab lab, String ns, Path config) throws Exception {
         return lab.start(ns, lab.dir.resolve(ns + "-gobgpd.log"), "/usr/bin/gobgpd", "-f", config.toString(), "-t", "toml", "-l", "info");
     }
