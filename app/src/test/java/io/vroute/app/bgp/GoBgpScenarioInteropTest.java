@@ -96,9 +96,8 @@ class GoBgpScenarioInteropTest {
                 assertEquals(0, vroute.count("10.0.2.204", "established"), "a wrong TCP-MD5 password gets no session");
                 assertTrue(vroute.events.stream().noneMatch(e -> e.toString().contains("s3cret")), "the password is never printed");
             }
-            for (Path log : List.of(lab.dir.resolve("vroute-" + rs + ".log"))) {
-                assertTrue(!Files.readString(log).contains("s3cret"), "the password is never logged");
-            }
+            String log = Files.readString(lab.dir.resolve("vroute-" + rs + ".log"));
+            assertTrue(!log.contains("s3cret"), "the password is never logged");
         }
     }
 
