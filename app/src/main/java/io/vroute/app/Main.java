@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 /** The {@code vroute} command line. */
 @Command(name = "vroute", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "A VPC route server: appliances speak BGP to its endpoints, it programs the route tables.",
-        subcommands = {BgpCommand.class})
+        subcommands = {ServeCommand.class, BgpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -1,0 +1,101 @@
+package io.vroute.app;
+
+import io.vroute.api.Ec2Api;
+import io.vroute.server.Quotas;
+import io.vroute.server.Server;
+import io.vroute.server.ServerConfig;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code vroute serve}: the route server daemon with its AWS-compatible API. */
+@Command(name = "serve", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Run the route server: the EC2-compatible API, the VPC model, BGP endpoints and route tables.",
+                "State lives in DIR/vroute.db (SQLite, WAL); SIGTERM or Ctrl-C ends every BGP session with a Cease and",
+                "closes the store cleanly."})
+public final class ServeCommand implements Callable<Integer> {
+    @Option(names = "--data-dir", required = true, paramLabel = "DIR",
+            description = "Where the store and the generated credentials live (created if missing).")
+    Path dataDir;
+
+    @Option(names = "--api", defaultValue = "127.0.0.1:8179", paramLabel = "ADDRESS:PORT",
+            description = "Where the EC2 Query API listens (default ${DEFAULT-VALUE}).")
+    String api;
+
+    @Option(names = "--dataplane", defaultValue = "model", paramLabel = "KIND",
+            description = "Where route tables live: model (in the store; default). The Linux data plane comes later.")
+    String dataplane;
+
+    @Option(names = "--auth", defaultValue = "sigv4", paramLabel = "MODE",
+            description = "sigv4 (default): requests must be signed with a key from DIR/credentials; none: no checking.")
+    String auth;
+
+    @Option(names = "--quotas", defaultValue = "vroute", paramLabel = "PROFILE",
+            description = "vroute (default: AWS's structural limits, the arbitrary ones lifted) or aws (AWS's default quotas).")
+    String quotas;
+
+    @Option(names = "--bgp-port", defaultValue = "179", paramLabel = "PORT",
+            description = "TCP port every endpoint listens on for BGP (default ${DEFAULT-VALUE}).")
+    int bgpPort;
+
+    @Option(names = "--hold-time", defaultValue = "90", paramLabel = "SECONDS",
+            description = "Hold time the endpoints offer (default ${DEFAULT-VALUE}; the session uses the smaller of both sides').")
+    int holdTime;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        if (!dataplane.equals("model")) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--dataplane " + dataplane
+                    + " is not available in this version: use --dataplane model");
+        }
+        if (!auth.equals("sigv4") && !auth.equals("none")) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--auth must be sigv4 or none, not " + auth);
+        }
+        if (holdTime != 0 && (holdTime < 3 || holdTime > 65535)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--hold-time must be 0 or 3 to 65535 (RFC 4271 §4.2)");
+        }
+        InetSocketAddress apiAddress = Addresses.hostPort("--api", api);
+        Quotas q;
+        try {
+            q = Quotas.named(quotas);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
+        ServerConfig config = ServerConfig.defaults(dataDir).withQuotas(q).withBgpPort(bgpPort).withHoldTime(holdTime);
+        Server server = Server.start(config);
+        Ec2Api api;
+        try {
+            api = Ec2Api.start(server, apiAddress, dataDir, auth.equals("sigv4"));
+        } catch (Exception e) {
+            server.close();
+            throw e;
+        }
+        String url = "http://" + api.address().getHostString() + ":" + api.address().getPort();
+        System.err.println("vroute: API listening on " + url + " (data plane model, quotas " + q.profile() + ", store "
+                + dataDir.resolve("vroute.db") + ")");
+        if (auth.equals("none")) {
+            System.err.println("vroute: --auth none: API requests are NOT authenticated; anyone who can reach " + url
+                    + " can change routing. Use it only on a loopback address you alone use.");
+        } else {
+            System.err.println("vroute: requests must be signed (SigV4) with the key in " + dataDir.resolve("credentials")
+                    + ", e.g.:\n  AWS_SHARED_CREDENTIALS_FILE=" + dataDir.toAbsolutePath().resolve("credentials")
+                    + " AWS_PROFILE=vroute aws ec2 describe-route-servers --region us-east-1 --endpoint-url " + url);
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        for (String signal : new String[] {"TERM", "INT"}) {
+            sun.misc.Signal.handle(new sun.misc.Signal(signal), s -> stopped.countDown());
+        }
+        stopped.await();
+        System.err.println("vroute: stopping: ending BGP sessions with Cease, closing the store");
+        api.close();
+        server.close();
+        return 0;
+    }
+}

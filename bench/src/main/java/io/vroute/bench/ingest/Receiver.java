@@ -1,0 +1,50 @@
+package io.vroute.bench.ingest;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+
+/**
+ * One BGP implementation under test, listening in the receiver namespace for the feeder's session. The
+ * benchmark drives every receiver the same way: {@link #start}, {@link #memory} while idle, feed, {@link
+ * #awaitRoutes}, {@link #memory} again, optionally churn and {@link #churnLatency}, then {@link #close}.
+ * Another implementation (the full {@code vroute serve} daemon, say) only needs this interface.
+ */
+interface Receiver extends AutoCloseable {
+    /** Short name for the results table, e.g. "BIRD 2.0.12". */
+    String name();
+
+    /** Where the feeder connects. */
+    InetSocketAddress address();
+
+    /** Starts the receiver and returns once it accepts the feeder's connection, configured as a passive peer of AS 65001. */
+    void start() throws IOException;
+
+    /**
+     * Waits until {@code routes} prefixes are decided (in the table with a best path chosen) and returns the
+     * {@link System#nanoTime} at which that was observed; fails after {@code timeout} with what was seen.
+     */
+    long awaitRoutes(long routes, Duration timeout) throws IOException;
+
+    /** Memory held now, measured the receiver's way (see {@link Memory}). */
+    Memory memory() throws IOException;
+
+    /** Whether {@link #churnLatency} can time decisions; the benchmark churns only such receivers. */
+    default boolean timesChurn() { return false; }
+
+    /** Per-update decision latency during churn (see {@link #timesChurn}). */
+    default Latencies churnLatency() throws IOException {
+        throw new UnsupportedOperationException(name() + " cannot time single decisions");
+    }
+
+    /** Stops the receiver, killing by PID only the processes it started. */
+    @Override void close();
+
+    /**
+     * @param heldBytes what the receiver itself counts as held: for a JVM the heap in use after a full GC, for
+     *                  BIRD the "Total" of {@code show memory} (effective)
+     * @param heldOverheadBytes allocator overhead beside {@code heldBytes} (BIRD's "Overhead" column), 0 if none
+     * @param rssBytes  resident set size of the process (VmRSS)
+     */
+    record Memory(long heldBytes, long heldOverheadBytes, long rssBytes) {}
+}

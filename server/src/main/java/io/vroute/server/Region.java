@@ -1,0 +1,526 @@
+package io.vroute.server;
+
+import io.vroute.bgp.session.SessionState;
+import io.vroute.bgp.wire.AddressFamily;
+import io.vroute.bgp.wire.NotificationMessage;
+import io.vroute.bgp.wire.Prefix;
+import io.vroute.rib.Explanation;
+import io.vroute.vpc.Network;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Everything one vroute instance manages, like one AWS region: the VPC model ({@link #network()}), route servers and
+ * their associations, endpoints, peers and propagations, tags, and the live BGP side. Every method runs on the
+ * server's single control thread (see {@link Server#call}); nothing here is thread-safe on its own.
+ */
+public final class Region {
+    static final System.Logger LOG = System.getLogger("vroute.server");
+
+    final ServerConfig config;
+    final Network network;
+    final Map<String, RouteServer> routeServers = new LinkedHashMap<>();
+    final Map<String, RouteServerAssociation> associations = new LinkedHashMap<>(); // by route server id
+    final Map<String, RouteServerEndpoint> endpoints = new LinkedHashMap<>();
+    final Map<String, RouteServerPeer> peers = new LinkedHashMap<>();
+    final Map<String, RouteServerPropagation> propagations = new LinkedHashMap<>(); // by key()
+    final Map<String, TagSet> tags = new LinkedHashMap<>();
+    final Map<String, RouteServerRuntime> runtimes = new LinkedHashMap<>();
+    final Control control;
+    final RouteJournal journal;
+
+    Region(ServerConfig config, Network network, Control control, RouteJournal journal) {
+        this.config = config;
+        this.network = network;
+        this.control = control;
+        this.journal = journal;
+    }
+
+    public Network network() { return network; }
+
+    public Quotas quotas() { return config.quotas(); }
+
+    static String newId(String prefix) {
+        byte[] b = new byte[9];
+        ThreadLocalRandom.current().nextBytes(b);
+        return prefix + HexFormat.of().formatHex(b).substring(0, 17);
+    }
+
+    // ---------------------------------------------------------------- route servers
+
+    public RouteServer createRouteServer(long asn, String persistRoutes, Long persistDuration, boolean sns) {
+        if (asn < 1 || asn > 4294967295L) {
+            throw new ServerException("InvalidParameterValue", "AmazonSideAsn " + asn + " is out of range: use 1 to 4294967295"
+                    + " (private ranges 64512-65534 or 4200000000-4294967294 are recommended)");
+        }
+        if (routeServers.size() >= quotas().routeServersPerRegion()) {
+            throw new ServerException("RouteServerLimitExceeded", "this region already has " + routeServers.size()
+                    + " route servers (quota profile " + quotas().profile() + "): delete one or raise the quota");
+        }
+        String persistState = persistStateFor(persistRoutes == null ? "disable" : persistRoutes, persistDuration);
+        Long duration = "enabled".equals(persistState) ? (persistDuration == null ? 1L : persistDuration) : null;
+        String id = newId("rs-");
+        String topic = sns ? "arn:aws:sns:vroute:000000000000:" + id : null;
+        RouteServer rs = new RouteServer(id, asn, "available", persistState, duration, sns, topic);
+        routeServers.put(id, rs);
+        runtimes.put(id, new RouteServerRuntime(this, rs));
+        LOG.log(System.Logger.Level.INFO, "route server {0} created (ASN {1})", id, asn);
+        return rs.withState("pending");
+    }
+
+    private static String persistStateFor(String action, Long duration) {
+        if (duration != null && (duration < 1 || duration > 5)) {
+            throw new ServerException("InvalidParameterValue", "PersistRoutesDuration " + duration
+                    + " is out of range: use 1 to 5 (minutes)");
+        }
+        return switch (action) {
+            case "enable" -> "enabled";
+            case "disable", "reset" -> "disabled";
+            default -> throw new ServerException("InvalidParameterValue", "PersistRoutes '" + action
+                    + "' is not valid: use enable, disable or reset");
+        };
+    }
+
+    public RouteServer routeServer(String id) {
+        RouteServer rs = id == null ? null : routeServers.get(id);
+        if (rs == null) {
+            if (id != null && !id.startsWith("rs-")) {
+                throw new ServerException("InvalidRouteServerId.Malformed", "'" + id + "' is not a route server id (rs-...)");
+            }
+            throw new ServerException("InvalidRouteServerId.NotFound", "The route server ID '" + id
+                    + "' does not exist: list route servers with DescribeRouteServers");
+        }
+        return rs;
+    }
+
+    public Collection<RouteServer> routeServers() { return routeServers.values(); }
+
+    public RouteServer modifyRouteServer(String id, String persistRoutes, Long persistDuration, Boolean sns) {
+        RouteServer rs = routeServer(id);
+        requireAvailable(rs);
+        String state = rs.persistRoutesState();
+        Long duration = rs.persistRoutesDuration();
+        RouteServerRuntime rt = runtimes.get(id);
+        if (persistRoutes != null) {
+            state = persistStateFor(persistRoutes, persistDuration);
+            if ("enable".equals(persistRoutes)) duration = persistDuration != null ? persistDuration : (duration != null ? duration : 1L);
+            else duration = null;
+            if (!"enable".equals(persistRoutes)) rt.unpersist("persist routes " + persistRoutes + "d by ModifyRouteServer");
+        } else if (persistDuration != null) {
+            if (!"enabled".equals(state)) {
+                throw new ServerException("InvalidParameterValue", "PersistRoutesDuration applies only when persist routes"
+                        + " is enabled: pass PersistRoutes=enable with it");
+            }
+            persistStateFor("enable", persistDuration);
+            duration = persistDuration;
+        }
+        boolean s = sns != null ? sns : rs.snsNotificationsEnabled();
+        RouteServer updated = new RouteServer(id, rs.amazonSideAsn(), rs.state(), state, duration, s,
+                s ? "arn:aws:sns:vroute:000000000000:" + id : null);
+        routeServers.put(id, updated);
+        rt.routeServer = updated;
+        return updated;
+    }
+
+    public RouteServer deleteRouteServer(String id) {
+        RouteServer rs = routeServer(id);
+        if (associations.containsKey(id)) {
+            throw new ServerException("IncorrectState", "route server " + id + " is still associated with "
+                    + associations.get(id).vpcId() + ": delete its endpoints and propagations, then DisassociateRouteServer first");
+        }
+        routeServers.remove(id);
+        RouteServerRuntime rt = runtimes.remove(id);
+        if (rt != null) rt.close();
+        tags.remove(id);
+        return rs.withState("deleting");
+    }
+
+    static void requireAvailable(RouteServer rs) {
+        if (!"available".equals(rs.state())) {
+            throw new ServerException("IncorrectState", "route server " + rs.routeServerId() + " is " + rs.state()
+                    + ": wait until it is available");
+        }
+    }
+
+    // ---------------------------------------------------------------- associations
+
+    public RouteServerAssociation associate(String rsId, String vpcId) {
+        RouteServer rs = routeServer(rsId);
+        requireAvailable(rs);
+        vpcOf(vpcId);
+        RouteServerAssociation existing = associations.get(rsId);
+        if (existing != null) {
+            throw new ServerException("IncorrectState", "route server " + rsId + " is already associated with "
+                    + existing.vpcId() + ": a route server serves one VPC; disassociate it first or create another route server");
+        }
+        RouteServerAssociation a = new RouteServerAssociation(rsId, vpcId, "associated");
+        associations.put(rsId, a);
+        return new RouteServerAssociation(rsId, vpcId, "associating");
+    }
+
+    public RouteServerAssociation disassociate(String rsId, String vpcId) {
+        routeServer(rsId);
+        RouteServerAssociation a = associations.get(rsId);
+        if (a == null || !a.vpcId().equals(vpcId)) {
+            throw new ServerException("InvalidRouteServerId.NotAssociated", "route server " + rsId + " is not associated with "
+                    + vpcId + (a == null ? "" : " (it is associated with " + a.vpcId() + ")"));
+        }
+        for (RouteServerEndpoint e : endpoints.values()) {
+            if (e.routeServerId().equals(rsId)) {
+                throw new ServerException("IncorrectState", "route server " + rsId + " still has endpoint "
+                        + e.routeServerEndpointId() + ": delete its endpoints first");
+            }
+        }
+        for (RouteServerPropagation p : propagations.values()) {
+            if (p.routeServerId().equals(rsId)) {
+                throw new ServerException("IncorrectState", "route server " + rsId + " still propagates to "
+                        + p.routeTableId() + ": DisableRouteServerPropagation first");
+            }
+        }
+        associations.remove(rsId);
+        return new RouteServerAssociation(rsId, vpcId, "disassociating");
+    }
+
+    public List<RouteServerAssociation> associations(String rsId) {
+        routeServer(rsId);
+        RouteServerAssociation a = associations.get(rsId);
+        return a == null ? List.of() : List.of(a);
+    }
+
+    String vpcIdOf(String rsId) {
+        RouteServerAssociation a = associations.get(rsId);
+        return a == null ? null : a.vpcId();
+    }
+
+    private RouteServerAssociation requireAssociated(String rsId, String vpcId, String what) {
+        RouteServerAssociation a = associations.get(rsId);
+        if (a == null || !a.vpcId().equals(vpcId)) {
+            throw new ServerException("InvalidRouteServerId.NotAssociated", "route server " + rsId + " is not associated with "
+                    + vpcId + ", the VPC of " + what + ": AssociateRouteServer with " + vpcId + " first");
+        }
+        return a;
+    }
+
+    // ---------------------------------------------------------------- endpoints
+
+    public RouteServerEndpoint createEndpoint(String rsId, String subnetId) {
+        RouteServer rs = routeServer(rsId);
+        requireAvailable(rs);
+        VpcFacts.SubnetFacts subnet = VpcFacts.subnet(network, subnetId);
+        requireAssociated(rsId, subnet.vpcId(), subnetId);
+        long inSubnet = endpoints.values().stream()
+                .filter(e -> e.routeServerId().equals(rsId) && e.subnetId().equals(subnetId)).count();
+        if (inSubnet >= quotas().endpointsPerSubnet()) {
+            throw new ServerException("RouteServerEndpointLimitExceeded", "route server " + rsId + " already has " + inSubnet
+                    + " endpoints in " + subnetId + " (at most " + quotas().endpointsPerSubnet() + " per subnet): use another subnet");
+        }
+        String id = newId("rse-");
+        VpcFacts.Eni eni = VpcFacts.createEndpointInterface(network, subnetId, "Route server endpoint " + id);
+        RouteServerEndpoint e = new RouteServerEndpoint(id, rsId, subnet.vpcId(), subnetId, eni.id(), eni.address(), "pending", null);
+        endpoints.put(id, e);
+        control.post(() -> runtimes.get(rsId).startEndpoint(endpoints.get(id)));
+        return e;
+    }
+
+    public RouteServerEndpoint endpoint(String id) {
+        RouteServerEndpoint e = id == null ? null : endpoints.get(id);
+        if (e == null) {
+            if (id != null && !id.startsWith("rse-")) {
+                throw new ServerException("InvalidRouteServerEndpointId.Malformed", "'" + id + "' is not a route server endpoint id (rse-...)");
+            }
+            throw new ServerException("InvalidRouteServerEndpointId.NotFound", "The route server endpoint ID '" + id
+                    + "' does not exist: list endpoints with DescribeRouteServerEndpoints");
+        }
+        return e;
+    }
+
+    public Collection<RouteServerEndpoint> endpoints() { return endpoints.values(); }
+
+    public RouteServerEndpoint deleteEndpoint(String id) {
+        RouteServerEndpoint e = endpoint(id);
+        for (RouteServerPeer p : peers.values()) {
+            if (p.routeServerEndpointId().equals(id)) {
+                throw new ServerException("IncorrectState", "endpoint " + id + " still has peer " + p.routeServerPeerId()
+                        + ": DeleteRouteServerPeer first");
+            }
+        }
+        endpoints.remove(id);
+        RouteServerRuntime rt = runtimes.get(e.routeServerId());
+        if (rt != null) rt.stopEndpoint(id);
+        VpcFacts.deleteEndpointInterface(network, e.eniId());
+        tags.remove(id);
+        return e.with("deleting", null);
+    }
+
+    void endpointState(String id, String state, String reason) {
+        RouteServerEndpoint e = endpoints.get(id);
+        if (e != null) endpoints.put(id, e.with(state, reason));
+    }
+
+    // ---------------------------------------------------------------- peers
+
+    public RouteServerPeer createPeer(String endpointId, String peerAddress, long peerAsn, String liveness) {
+        RouteServerEndpoint e = endpoint(endpointId);
+        if (!"available".equals(e.state())) {
+            throw new ServerException("IncorrectState", "endpoint " + endpointId + " is " + e.state()
+                    + (e.failureReason() != null ? " (" + e.failureReason() + ")" : "") + ": wait until it is available");
+        }
+        InetAddress address = parseAddress(peerAddress, "PeerAddress");
+        if (peerAsn < 1 || peerAsn > 4294967295L) {
+            throw new ServerException("InvalidParameterValue", "BgpOptions.PeerAsn " + peerAsn + " is out of range: use 1 to 4294967295");
+        }
+        RouteServer rs = routeServer(e.routeServerId());
+        if (peerAsn == rs.amazonSideAsn()) {
+            throw new ServerException("InvalidParameterValue", "BgpOptions.PeerAsn " + peerAsn + " equals the route server's ASN:"
+                    + " route server peers are eBGP; give the appliance another ASN");
+        }
+        String mode = liveness == null ? "bgp-keepalive" : liveness;
+        if (!Set.of("bgp-keepalive", "bfd").contains(mode)) {
+            throw new ServerException("InvalidParameterValue", "BgpOptions.PeerLivenessDetection '" + liveness
+                    + "' is not valid: use bgp-keepalive or bfd");
+        }
+        if (peerAddress.equals(e.eniAddress())) {
+            throw new ServerException("InvalidParameterValue", "PeerAddress " + peerAddress + " is the endpoint's own address:"
+                    + " use the appliance's address");
+        }
+        if (!VpcFacts.vpcContains(network, e.vpcId(), address)) {
+            throw new ServerException("InvalidParameterValue", "PeerAddress " + peerAddress + " is not inside " + e.vpcId()
+                    + ": the appliance must have an address in the VPC");
+        }
+        int onEndpoint = 0;
+        for (RouteServerPeer p : peers.values()) {
+            if (!p.routeServerEndpointId().equals(endpointId)) continue;
+            onEndpoint++;
+            if (parseAddress(p.peerAddress(), "PeerAddress").equals(address)) {
+                throw new ServerException("InvalidParameterValue", "endpoint " + endpointId + " already has peer "
+                        + p.routeServerPeerId() + " for " + peerAddress + ": delete it first or use another endpoint");
+            }
+        }
+        if (onEndpoint >= quotas().peersPerEndpoint()) {
+            throw new ServerException("RouteServerPeerLimitExceeded", "endpoint " + endpointId + " already has " + onEndpoint
+                    + " peers (at most " + quotas().peersPerEndpoint() + "): use another endpoint");
+        }
+        String id = newId("rsp-");
+        RouteServerPeer p = new RouteServerPeer(id, endpointId, e.routeServerId(), e.vpcId(), e.subnetId(), e.eniId(),
+                e.eniAddress(), address.getHostAddress(), peerAsn, mode, "available", null);
+        peers.put(id, p);
+        runtimes.get(e.routeServerId()).addPeer(p);
+        return p.withState("pending");
+    }
+
+    public RouteServerPeer peer(String id) {
+        RouteServerPeer p = id == null ? null : peers.get(id);
+        if (p == null) {
+            if (id != null && !id.startsWith("rsp-")) {
+                throw new ServerException("InvalidRouteServerPeerId.Malformed", "'" + id + "' is not a route server peer id (rsp-...)");
+            }
+            throw new ServerException("InvalidRouteServerPeerId.NotFound", "The route server peer ID '" + id
+                    + "' does not exist: list peers with DescribeRouteServerPeers");
+        }
+        return p;
+    }
+
+    public Collection<RouteServerPeer> peers() { return peers.values(); }
+
+    /** The live status of a peer's session. */
+    public PeerState peerState(String id) {
+        RouteServerPeer p = peer(id);
+        RouteServerRuntime rt = runtimes.get(p.routeServerId());
+        return rt == null ? new PeerState(SessionState.IDLE, false, null, null, 0) : rt.peerState(id);
+    }
+
+    /** Deletes a peer: its session ends with Cease / Peer De-configured (RFC 4486 §4) and its routes are withdrawn. */
+    public RouteServerPeer deletePeer(String id) {
+        RouteServerPeer p = peer(id);
+        peers.remove(id);
+        RouteServerRuntime rt = runtimes.get(p.routeServerId());
+        if (rt != null) rt.removePeer(p);
+        tags.remove(id);
+        return p.withState("deleting");
+    }
+
+    // ---------------------------------------------------------------- propagations
+
+    public RouteServerPropagation enablePropagation(String rsId, String routeTableId) {
+        RouteServer rs = routeServer(rsId);
+        requireAvailable(rs);
+        String vpcId = VpcFacts.routeTableVpc(network, routeTableId);
+        requireAssociated(rsId, vpcId, routeTableId);
+        RouteServerPropagation p = new RouteServerPropagation(rsId, routeTableId, "available");
+        if (propagations.containsKey(p.key())) {
+            throw new ServerException("IncorrectState", "route server " + rsId + " already propagates to " + routeTableId);
+        }
+        propagations.put(p.key(), p);
+        runtimes.get(rsId).installAll(routeTableId);
+        return new RouteServerPropagation(rsId, routeTableId, "pending");
+    }
+
+    public RouteServerPropagation disablePropagation(String rsId, String routeTableId) {
+        routeServer(rsId);
+        VpcFacts.routeTableVpc(network, routeTableId);
+        RouteServerPropagation p = propagations.remove(rsId + "|" + routeTableId);
+        if (p == null) {
+            throw new ServerException("IncorrectState", "route server " + rsId + " does not propagate to " + routeTableId
+                    + ": nothing to disable (see GetRouteServerPropagations)");
+        }
+        runtimes.get(rsId).uninstallAll(routeTableId);
+        return new RouteServerPropagation(rsId, routeTableId, "deleting");
+    }
+
+    public List<RouteServerPropagation> propagations(String rsId, String routeTableId) {
+        routeServer(rsId);
+        List<RouteServerPropagation> out = new ArrayList<>();
+        for (RouteServerPropagation p : propagations.values()) {
+            if (p.routeServerId().equals(rsId) && (routeTableId == null || p.routeTableId().equals(routeTableId))) out.add(p);
+        }
+        return out;
+    }
+
+    List<String> propagatedTables(String rsId) {
+        List<String> out = new ArrayList<>();
+        for (RouteServerPropagation p : propagations.values()) if (p.routeServerId().equals(rsId)) out.add(p.routeTableId());
+        return out;
+    }
+
+    // ---------------------------------------------------------------- routing database
+
+    public boolean areRoutesPersisted(String rsId) {
+        routeServer(rsId);
+        return runtimes.get(rsId).persisting;
+    }
+
+    public List<RoutingDatabaseEntry> routingDatabase(String rsId) {
+        routeServer(rsId);
+        return runtimes.get(rsId).routingDatabase();
+    }
+
+    /** vroute extension: every candidate route for a prefix and the decision step that eliminated it. */
+    public Explanation explain(String rsId, String prefix) {
+        routeServer(rsId);
+        Prefix p;
+        try {
+            p = Prefix.parse(prefix);
+        } catch (RuntimeException e) {
+            throw new ServerException("InvalidParameterValue", "Prefix '" + prefix + "' is not a CIDR block such as 172.16.1.1/32");
+        }
+        return runtimes.get(rsId).rib.explain(p);
+    }
+
+    // ---------------------------------------------------------------- tags
+
+    public Map<String, String> tagsOf(String resourceId) {
+        if (!isRouteServerResource(resourceId)) return VpcFacts.tags(network, resourceId);
+        TagSet t = tags.get(resourceId);
+        return t == null ? Map.of() : t.tags();
+    }
+
+    private static boolean isRouteServerResource(String id) {
+        return id.startsWith("rs-") || id.startsWith("rse-") || id.startsWith("rsp-");
+    }
+
+    public void createTags(List<String> resourceIds, Map<String, String> newTags) {
+        for (String id : resourceIds) requireTaggable(id);
+        for (String k : newTags.keySet()) {
+            if (k == null || k.isEmpty() || k.length() > 127) {
+                throw new ServerException("InvalidParameterValue", "tag key '" + k + "' must be 1 to 127 characters");
+            }
+            if (k.startsWith("aws:")) throw new ServerException("InvalidParameterValue", "tag keys may not start with aws: ('" + k + "')");
+        }
+        for (String v : newTags.values()) {
+            if (v != null && v.length() > 256) throw new ServerException("InvalidParameterValue", "tag values are at most 256 characters");
+        }
+        for (String id : resourceIds) {
+            if (!isRouteServerResource(id)) {
+                network.tag(id, newTags);
+                continue;
+            }
+            Map<String, String> m = new LinkedHashMap<>(tagsOf(id));
+            newTags.forEach((k, v) -> m.put(k, v == null ? "" : v));
+            if (m.size() > 50) throw new ServerException("TagLimitExceeded", id + " would have " + m.size() + " tags: at most 50");
+            tags.put(id, new TagSet(id, m));
+        }
+    }
+
+    /** Deletes tags: a null value deletes the key whatever its value; otherwise only when the value matches. */
+    public void deleteTags(List<String> resourceIds, Map<String, String> toDelete) {
+        for (String id : resourceIds) requireTaggable(id);
+        for (String id : resourceIds) {
+            if (!isRouteServerResource(id)) {
+                network.untag(id, toDelete.isEmpty() ? allKeys(tagsOf(id)) : toDelete);
+                continue;
+            }
+            Map<String, String> m = new LinkedHashMap<>(tagsOf(id));
+            if (toDelete.isEmpty()) m.clear();
+            toDelete.forEach((k, v) -> { if (v == null || v.equals(m.get(k))) m.remove(k); });
+            if (m.isEmpty()) tags.remove(id); else tags.put(id, new TagSet(id, m));
+        }
+    }
+
+    private static Map<String, String> allKeys(Map<String, String> tags) {
+        Map<String, String> m = new LinkedHashMap<>();
+        for (String k : tags.keySet()) m.put(k, null);
+        return m;
+    }
+
+    /** Every tagged resource with its tags: route-server resources and VPC resources alike. */
+    public List<TagSet> allTags() {
+        List<TagSet> out = new ArrayList<>(tags.values());
+        for (Record r : network.resources()) {
+            String id = switch (r) {
+                case io.vroute.vpc.Vpc v -> v.vpcId();
+                case io.vroute.vpc.Subnet s -> s.subnetId();
+                case io.vroute.vpc.NetworkInterface e -> e.networkInterfaceId();
+                case io.vroute.vpc.InternetGateway g -> g.internetGatewayId();
+                case io.vroute.vpc.RouteTable t -> t.routeTableId();
+                default -> null;
+            };
+            if (id != null && !tagsOf(id).isEmpty()) out.add(new TagSet(id, tagsOf(id)));
+        }
+        return out;
+    }
+
+    private void requireTaggable(String id) {
+        if (id == null) throw new ServerException("MissingParameter", "The request must contain the parameter ResourceId");
+        if (id.startsWith("rs-")) routeServer(id);
+        else if (id.startsWith("rse-")) endpoint(id);
+        else if (id.startsWith("rsp-")) peer(id);
+        else if (!VpcFacts.exists(network, id)) {
+            throw new ServerException("InvalidID", "The ID '" + id + "' is not valid or does not exist: check the resource id");
+        }
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    static InetAddress parseAddress(String text, String param) {
+        if (text == null || text.isEmpty() || !(text.indexOf(':') >= 0 || text.matches("[0-9.]+"))) {
+            throw new ServerException("InvalidParameterValue", param + " '" + text + "' is not an IP address");
+        }
+        try {
+            return InetAddress.getByName(text);
+        } catch (UnknownHostException e) {
+            throw new ServerException("InvalidParameterValue", param + " '" + text + "' is not an IP address");
+        }
+    }
+
+    private void vpcOf(String vpcId) {
+        VpcFacts.requireVpc(network, vpcId);
+    }
+
+    /** Called when ENIs change: next hops may resolve differently. */
+    public void interfacesChanged() {
+        for (RouteServerRuntime rt : runtimes.values()) rt.reresolve();
+    }
+
+    static boolean isV6(Prefix p) { return p.family() == AddressFamily.IPV6_UNICAST; }
+
+    static final NotificationMessage PEER_DECONFIGURED =
+            new NotificationMessage(NotificationMessage.CEASE, NotificationMessage.PEER_DECONFIGURED);
+}

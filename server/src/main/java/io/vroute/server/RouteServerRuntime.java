@@ -1,0 +1,427 @@
+package io.vroute.server;
+
+import io.vroute.bgp.session.BgpSpeaker;
+import io.vroute.bgp.session.PeerConfig;
+import io.vroute.bgp.session.PeerInfo;
+import io.vroute.bgp.session.SessionListener;
+import io.vroute.bgp.session.SessionState;
+import io.vroute.bgp.session.SpeakerConfig;
+import io.vroute.bgp.wire.AddressFamily;
+import io.vroute.bgp.wire.NotificationMessage;
+import io.vroute.bgp.wire.OpenMessage;
+import io.vroute.bgp.wire.Prefix;
+import io.vroute.bgp.wire.SessionContext;
+import io.vroute.bgp.wire.UpdateMessage;
+import io.vroute.rib.Neighbor;
+import io.vroute.rib.Rib;
+import io.vroute.rib.RibOptions;
+import io.vroute.rib.Route;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The live side of one route server: its RIB, a BGP speaker per endpoint, the peers' sessions, and the propagation of
+ * FIB changes into route tables. Everything runs on the control thread; speaker callbacks (on the BGP I/O thread) only
+ * post work to it.
+ */
+final class RouteServerRuntime {
+    private static final System.Logger LOG = Region.LOG;
+    /** Backpressure: pause a session's reads when this many of its UPDATEs wait for the RIB; resume below LOW. */
+    private static final int HIGH = 20_000, LOW = 2_000;
+
+    final Region region;
+    volatile RouteServer routeServer;
+    final Rib rib;
+    final Map<String, EndpointSide> endpoints = new HashMap<>();
+    final Map<String, PeerSide> peers = new LinkedHashMap<>();
+    private final BitSet neighborIds = new BitSet();
+    private boolean drainScheduled;
+    /** Persist routes (SPEC "Behaviour"): true while every session is down and the routes are kept. */
+    boolean persisting;
+    private ScheduledFuture<?> unpersistTimer;
+    /** After a restart: routes loaded from the store that the FIB has not confirmed yet ("table|destination"). */
+    final Set<String> restartStale = new HashSet<>();
+
+    RouteServerRuntime(Region region, RouteServer rs) {
+        this.region = region;
+        this.routeServer = rs;
+        this.rib = new Rib(new RibOptions(rs.amazonSideAsn(), true), this::resolve);
+    }
+
+    private String resolve(InetAddress nextHop) {
+        String vpc = region.vpcIdOf(routeServer.routeServerId());
+        return vpc == null ? null : VpcFacts.interfaceOwning(region.network, vpc, nextHop);
+    }
+
+    // ------------------------------------------------------------ endpoints
+
+    final class EndpointSide implements SessionListener {
+        final String id;
+        final InetAddress address;
+        BgpSpeaker speaker;
+        final Map<InetAddress, PeerSide> byAddress = new HashMap<>();
+
+        EndpointSide(String id, InetAddress address) {
+            this.id = id;
+            this.address = address;
+        }
+
+        @Override public void stateChanged(PeerInfo p, SessionState from, SessionState to) {
+            region.control.post(() -> { PeerSide s = byAddress.get(p.address()); if (s != null) s.session = to; });
+        }
+
+        @Override public void established(PeerInfo p, OpenMessage open, SessionContext ctx, int holdTime) {
+            region.control.post(() -> sessionUp(byAddress.get(p.address()), open));
+        }
+
+        @Override public void update(PeerInfo p, UpdateMessage u) {
+            PeerSide s = byAddressUnsafe(p.address());
+            if (s == null) return;
+            if (s.queued.incrementAndGet() > HIGH && !s.paused) {
+                s.paused = true;
+                speaker.pauseReading(p.address());
+            }
+            region.control.post(() -> received(s, u));
+        }
+
+        @Override public void down(PeerInfo p, String reason, boolean kept) {
+            region.control.post(() -> sessionDown(byAddress.get(p.address()), reason));
+        }
+
+        @Override public void notification(PeerInfo p, NotificationMessage n, boolean sentByUs) {
+            LOG.log(System.Logger.Level.INFO, "endpoint {0}: {1} {2}: {3}", id, sentByUs ? "sent to" : "received from",
+                    p.address().getHostAddress(), n.describe());
+        }
+
+        @Override public void rejected(InetSocketAddress remote, String reason) {
+            LOG.log(System.Logger.Level.WARNING, "endpoint {0} ({1}) refused a BGP connection from {2}: {3}."
+                            + " If this appliance should peer, CreateRouteServerPeer on this endpoint with its address",
+                    id, address.getHostAddress(), remote.getAddress().getHostAddress(), reason);
+        }
+
+        /** The speaker's thread reads the map while the control thread writes it rarely: a copy-on-write view. */
+        private volatile Map<InetAddress, PeerSide> snapshot = Map.of();
+
+        PeerSide byAddressUnsafe(InetAddress a) { return snapshot.get(a); }
+
+        void publish() { snapshot = Map.copyOf(byAddress); }
+    }
+
+    void startEndpoint(RouteServerEndpoint e) {
+        if (e == null || endpoints.containsKey(e.routeServerEndpointId())) return;
+        InetAddress address = Region.parseAddress(e.eniAddress(), "eniAddress");
+        EndpointSide side = new EndpointSide(e.routeServerEndpointId(), address);
+        endpoints.put(side.id, side);
+        try {
+            side.speaker = BgpSpeaker.start(new SpeakerConfig(routeServer.amazonSideAsn(), routerIdFor(address),
+                    List.of(new InetSocketAddress(address, region.config.bgpPort())), true), side);
+        } catch (IOException | RuntimeException ex) {
+            String why = "cannot listen for BGP on " + e.eniAddress() + ":" + region.config.bgpPort() + ": " + ex.getMessage();
+            LOG.log(System.Logger.Level.ERROR, "endpoint {0}: {1}", side.id, why);
+            region.endpointState(side.id, "failed", why);
+            region.control.persistSoon();
+            return;
+        }
+        String absent = onLocalInterface(address) ? null
+                : "address " + e.eniAddress() + " is not on any interface of this host yet; appliances reach this endpoint"
+                        + " once it is (data plane model: add it, e.g. ip addr add " + e.eniAddress() + "/32 dev <if>)";
+        if (absent != null) LOG.log(System.Logger.Level.WARNING, "endpoint {0}: {1}", side.id, absent);
+        region.endpointState(side.id, "available", absent);
+        LOG.log(System.Logger.Level.INFO, "endpoint {0} listening for BGP on {1} port {2}", side.id, e.eniAddress(),
+                region.config.bgpPort());
+        for (RouteServerPeer p : region.peers.values()) {
+            if (p.routeServerEndpointId().equals(side.id)) addPeer(p);
+        }
+        region.control.persistSoon();
+    }
+
+    /** Whether an address is currently on an interface of this host (and so reachable by appliances). */
+    static boolean onLocalInterface(InetAddress a) {
+        try {
+            return NetworkInterface.getByInetAddress(a) != null;
+        } catch (SocketException e) {
+            return false;
+        }
+    }
+
+    private static InetAddress routerIdFor(InetAddress endpoint) {
+        if (endpoint.getAddress().length == 4) return endpoint;
+        byte[] b = endpoint.getAddress();
+        try {
+            return InetAddress.getByAddress(new byte[] {b[12], b[13], b[14], b[15]});
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    void stopEndpoint(String id) {
+        EndpointSide side = endpoints.remove(id);
+        if (side != null && side.speaker != null) side.speaker.close("route server endpoint " + id + " deleted");
+    }
+
+    // ------------------------------------------------------------ peers
+
+    final class PeerSide {
+        final RouteServerPeer record;
+        final EndpointSide endpoint;
+        final InetAddress address;
+        Neighbor neighbor;
+        volatile SessionState session = SessionState.IDLE;
+        boolean up;
+        Instant since;
+        String lastDownReason;
+        final AtomicInteger queued = new AtomicInteger();
+        volatile boolean paused;
+
+        PeerSide(RouteServerPeer record, EndpointSide endpoint, int neighborId) {
+            this.record = record;
+            this.endpoint = endpoint;
+            this.address = Region.parseAddress(record.peerAddress(), "PeerAddress");
+            this.neighbor = new Neighbor(neighborId, record.routeServerPeerId(), address, record.peerAsn(), null);
+        }
+    }
+
+    void addPeer(RouteServerPeer p) {
+        EndpointSide side = endpoints.get(p.routeServerEndpointId());
+        if (side == null || side.speaker == null || peers.containsKey(p.routeServerPeerId())) return;
+        int nid = neighborIds.nextClearBit(1);
+        neighborIds.set(nid);
+        PeerSide ps = new PeerSide(p, side, nid);
+        peers.put(p.routeServerPeerId(), ps);
+        side.byAddress.put(ps.address, ps);
+        side.publish();
+        // Route-server peers are eBGP appliances: no graceful-restart helper mode, so a dead appliance's routes go at once
+        // (failover is the point); both unicast families are offered (RFC 4760).
+        side.speaker.addPeer(PeerConfig.builder(ps.address, p.peerAsn())
+                .passive(true)
+                .holdTime(region.config.holdTime())
+                .families(Set.of(AddressFamily.IPV4_UNICAST, AddressFamily.IPV6_UNICAST))
+                .gracefulRestartHelper(false)
+                .build());
+    }
+
+    void removePeer(RouteServerPeer p) {
+        PeerSide ps = peers.remove(p.routeServerPeerId());
+        if (ps == null) return;
+        ps.endpoint.byAddress.remove(ps.address);
+        ps.endpoint.publish();
+        // RFC 4486 §4: Cease / Peer De-configured
+        ps.endpoint.speaker.removePeer(ps.address, Region.PEER_DECONFIGURED);
+        int dropped = rib.dropNeighbor(ps.neighbor);
+        neighborIds.clear(ps.neighbor.id());
+        LOG.log(System.Logger.Level.INFO, "peer {0} ({1}) deleted: session ended, {2} routes withdrawn",
+                p.routeServerPeerId(), p.peerAddress(), dropped);
+        scheduleDrain();
+    }
+
+    PeerState peerState(String id) {
+        PeerSide ps = peers.get(id);
+        if (ps == null) return new PeerState(SessionState.IDLE, false, null, null, 0);
+        return new PeerState(ps.session, ps.up, ps.since, ps.lastDownReason, rib.routeCount(ps.neighbor));
+    }
+
+    private void sessionUp(PeerSide ps, OpenMessage open) {
+        if (ps == null || peers.get(ps.record.routeServerPeerId()) != ps) return;
+        ps.up = true;
+        ps.since = Instant.now();
+        ps.session = SessionState.ESTABLISHED;
+        int id = open.bgpIdentifier();
+        try {
+            InetAddress rid = InetAddress.getByAddress(new byte[] {(byte) (id >>> 24), (byte) (id >>> 16), (byte) (id >>> 8), (byte) id});
+            ps.neighbor = new Neighbor(ps.neighbor.id(), ps.neighbor.name(), ps.address, ps.neighbor.asn(), rid);
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalStateException(e);
+        }
+        LOG.log(System.Logger.Level.INFO, "peer {0} ({1}) BGP up on endpoint {2}", ps.record.routeServerPeerId(),
+                ps.record.peerAddress(), ps.endpoint.id);
+        if (persisting && unpersistTimer == null) {
+            long minutes = routeServer.persistRoutesDuration() == null ? 1 : routeServer.persistRoutesDuration();
+            Duration wait = region.config.persistRouteUnit().multipliedBy(minutes);
+            LOG.log(System.Logger.Level.INFO, "route server {0}: BGP re-established, persisted routes kept {1} s more",
+                    routeServer.routeServerId(), wait.toSeconds());
+            unpersistTimer = region.control.schedule(() -> unpersist("persist-routes duration elapsed"), wait);
+        }
+    }
+
+    private void sessionDown(PeerSide ps, String reason) {
+        if (ps == null || peers.get(ps.record.routeServerPeerId()) != ps) return;
+        boolean wasUp = ps.up;
+        ps.up = false;
+        ps.since = Instant.now();
+        ps.lastDownReason = reason;
+        if (!wasUp) return;
+        boolean anyUp = peers.values().stream().anyMatch(p -> p.up);
+        if (!anyUp && routeServer.persistRoutesEnabled()) {
+            // SPEC persist routes: every session is down, keep the RIB/FIB and the installed routes.
+            persisting = true;
+            if (unpersistTimer != null) { unpersistTimer.cancel(false); unpersistTimer = null; }
+            for (PeerSide p : peers.values()) rib.markStale(p.neighbor);
+            LOG.log(System.Logger.Level.WARNING, "route server {0}: every BGP session is down ({1}); routes persisted",
+                    routeServer.routeServerId(), reason);
+            return;
+        }
+        if (persisting) return; // routes stay until the persist duration ends
+        int dropped = rib.dropNeighbor(ps.neighbor);
+        LOG.log(System.Logger.Level.WARNING, "peer {0} ({1}) BGP down: {2}; {3} routes withdrawn",
+                ps.record.routeServerPeerId(), ps.record.peerAddress(), reason, dropped);
+        scheduleDrain();
+    }
+
+    /** Ends route persistence: routes not re-advertised since are withdrawn, down peers' routes go. */
+    void unpersist(String why) {
+        if (unpersistTimer != null) { unpersistTimer.cancel(false); unpersistTimer = null; }
+        if (!persisting) return;
+        persisting = false;
+        int swept = 0;
+        for (PeerSide p : peers.values()) {
+            if (p.up) {
+                swept += rib.sweepStale(p.neighbor, AddressFamily.IPV4_UNICAST);
+                swept += rib.sweepStale(p.neighbor, AddressFamily.IPV6_UNICAST);
+            } else {
+                swept += rib.dropNeighbor(p.neighbor);
+            }
+        }
+        LOG.log(System.Logger.Level.INFO, "route server {0}: {1}; {2} persisted routes withdrawn",
+                routeServer.routeServerId(), why, swept);
+        scheduleDrain();
+    }
+
+    private void received(PeerSide ps, UpdateMessage u) {
+        int left = ps.queued.decrementAndGet();
+        if (ps.paused && left < LOW) {
+            ps.paused = false;
+            ps.endpoint.speaker.resumeReading(ps.address);
+        }
+        if (peers.get(ps.record.routeServerPeerId()) != ps || !ps.up) return;
+        rib.apply(ps.neighbor, u);
+        int limit = region.quotas().routesPerPeer();
+        if (rib.routeCount(ps.neighbor) > limit) {
+            // RFC 4486 §4: Cease / Maximum Number of Prefixes Reached; the peer may come back after the idle hold time.
+            LOG.log(System.Logger.Level.WARNING, "peer {0} ({1}) sent more than {2} routes (quota profile {3}): session closed"
+                            + " with Cease/Maximum Number of Prefixes Reached and its routes withdrawn; advertise fewer routes"
+                            + " or raise the quota", ps.record.routeServerPeerId(), ps.record.peerAddress(), limit,
+                    region.quotas().profile());
+            ps.up = false;
+            rib.dropNeighbor(ps.neighbor);
+            ps.endpoint.speaker.removePeer(ps.address, new NotificationMessage(NotificationMessage.CEASE,
+                    NotificationMessage.MAX_PREFIXES_REACHED));
+            ps.endpoint.speaker.addPeer(PeerConfig.builder(ps.address, ps.record.peerAsn()).passive(true)
+                    .holdTime(region.config.holdTime())
+                    .families(Set.of(AddressFamily.IPV4_UNICAST, AddressFamily.IPV6_UNICAST))
+                    .gracefulRestartHelper(false).build());
+        }
+        scheduleDrain();
+    }
+
+    // ------------------------------------------------------------ FIB -> route tables
+
+    void scheduleDrain() {
+        if (drainScheduled) return;
+        drainScheduled = true;
+        region.control.post(this::drain);
+    }
+
+    void drain() {
+        drainScheduled = false;
+        List<String> tables = region.propagatedTables(routeServer.routeServerId());
+        rib.drainChanges((prefix, oldBest, newBest) -> {
+            for (String t : tables) install(t, prefix, newBest);
+        });
+    }
+
+    private void install(String table, Prefix prefix, Route best) {
+        String rsId = routeServer.routeServerId();
+        String dest = prefix.toString();
+        restartStale.remove(table + "|" + dest);
+        if (best == null) {
+            VpcFacts.removePropagated(region.network, table, prefix, rsId);
+            region.journal.remove(table, dest);
+        } else {
+            String nh = best.nextHop().getHostAddress();
+            VpcFacts.setPropagated(region.network, table, prefix, rsId, best.target(), nh);
+            region.journal.put(table, dest, rsId, best.target(), nh);
+        }
+    }
+
+    void installAll(String table) {
+        rib.forEachRoute(r -> { if (r.isBest()) install(table, r.prefix(), r); });
+    }
+
+    void uninstallAll(String table) {
+        VpcFacts.clearPropagated(region.network, table, routeServer.routeServerId());
+        region.journal.clear(table);
+    }
+
+    /** Restores routes the data plane held before a restart; those not re-advertised in time are removed. */
+    void restore(Store.InstalledRoute r) {
+        VpcFacts.setPropagated(region.network, r.routeTableId(), r.destination(), r.routeServerId(), r.networkInterfaceId(), r.nextHop());
+        restartStale.add(r.routeTableId() + "|" + r.destination());
+    }
+
+    void sweepRestartStale() {
+        if (restartStale.isEmpty()) return;
+        int n = 0;
+        for (String key : new ArrayList<>(restartStale)) {
+            int bar = key.indexOf('|');
+            String table = key.substring(0, bar), dest = key.substring(bar + 1);
+            VpcFacts.removePropagated(region.network, table, dest, routeServer.routeServerId());
+            region.journal.remove(table, dest);
+            n++;
+        }
+        restartStale.clear();
+        LOG.log(System.Logger.Level.INFO, "route server {0}: {1} routes kept over the restart were not advertised again and"
+                + " were removed", routeServer.routeServerId(), n);
+    }
+
+    void reresolve() {
+        rib.reresolveNextHops();
+        scheduleDrain();
+    }
+
+    // ------------------------------------------------------------ routing database
+
+    List<RoutingDatabaseEntry> routingDatabase() {
+        List<String> tables = region.propagatedTables(routeServer.routeServerId());
+        Map<Integer, PeerSide> byNeighbor = new HashMap<>();
+        for (PeerSide p : peers.values()) byNeighbor.put(p.neighbor.id(), p);
+        List<RoutingDatabaseEntry> out = new ArrayList<>();
+        rib.forEachRoute(r -> {
+            PeerSide ps = byNeighbor.get(r.neighbor().id());
+            List<Long> path = new ArrayList<>();
+            for (long a : r.attributes().asPath().flatten()) path.add(a);
+            List<RoutingDatabaseEntry.Installation> inst = new ArrayList<>();
+            if (r.isBest()) {
+                for (String t : tables) inst.add(VpcFacts.installation(region.network, t, r.prefix(), routeServer.routeServerId()));
+            }
+            out.add(new RoutingDatabaseEntry(ps == null ? null : ps.endpoint.id, r.neighbor().name(), r.prefix().toString(),
+                    path, r.attributes().med(), r.nextHop() == null ? null : r.nextHop().getHostAddress(),
+                    r.isBest() ? "in-fib" : "in-rib", r.ineligibleReason(), inst));
+        });
+        return out;
+    }
+
+    void close() {
+        for (EndpointSide e : endpoints.values()) if (e.speaker != null) e.speaker.close("route server deleted");
+        endpoints.clear();
+    }
+
+    void shutdown(String message) {
+        for (EndpointSide e : endpoints.values()) if (e.speaker != null) e.speaker.close(message);
+        endpoints.clear();
+    }
+}

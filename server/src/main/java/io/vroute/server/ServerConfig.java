@@ -1,0 +1,29 @@
+package io.vroute.server;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * How a vroute server runs.
+ *
+ * @param dataDir      where the store lives
+ * @param quotas       resource limits ({@link Quotas#vroute()} by default)
+ * @param bgpPort      the TCP port every endpoint listens on (179)
+ * @param holdTime     the hold time endpoints offer, seconds (RFC 4271 §4.2: the session uses the smaller of both sides')
+ * @param restartGrace after a restart, how long installed routes are kept while the peers come back before routes that
+ *                     were not re-advertised are removed (like a restarting speaker keeping its forwarding state,
+ *                     RFC 4724 §4.1)
+ * @param persistRouteUnit the unit of persistRoutesDuration (one minute; tests shorten it)
+ */
+public record ServerConfig(Path dataDir, Quotas quotas, int bgpPort, int holdTime, Duration restartGrace,
+                           Duration persistRouteUnit) {
+    public static ServerConfig defaults(Path dataDir) {
+        return new ServerConfig(dataDir, Quotas.vroute(), 179, 90, Duration.ofSeconds(120), Duration.ofMinutes(1));
+    }
+
+    public ServerConfig withBgpPort(int p) { return new ServerConfig(dataDir, quotas, p, holdTime, restartGrace, persistRouteUnit); }
+    public ServerConfig withHoldTime(int h) { return new ServerConfig(dataDir, quotas, bgpPort, h, restartGrace, persistRouteUnit); }
+    public ServerConfig withQuotas(Quotas q) { return new ServerConfig(dataDir, q, bgpPort, holdTime, restartGrace, persistRouteUnit); }
+    public ServerConfig withRestartGrace(Duration d) { return new ServerConfig(dataDir, quotas, bgpPort, holdTime, d, persistRouteUnit); }
+    public ServerConfig withPersistRouteUnit(Duration d) { return new ServerConfig(dataDir, quotas, bgpPort, holdTime, restartGrace, d); }
+}
