@@ -20,12 +20,12 @@ final class DecisionProcess {
 
     /** Every reason a route can lose, in the order they apply. */
     enum Step {
-        NEXT_HOP("next-hop"),             // the next hop resolves to no ENI (RFC 4271 §9.1.2: unresolvable)
+        NEXT_HOP("next-hop"),             // RFC 4271 §9.1.2.1: the next hop resolves to no ENI
         AS_LOOP("as-loop"),               // RFC 4271 §9.1.2: AS_PATH holds the local AS
         AS_PATH_LENGTH("as-path-length"), // RFC 4271 §9.1.2.2 (a)
         ORIGIN("origin"),                 // RFC 4271 §9.1.2.2 (b)
         MED("med"),                       // RFC 4271 §9.1.2.2 (c)
-        OLDEST("oldest"),                 // prefer the route held longest, for stability (RFC 5004 §2)
+        OLDEST("oldest"),                 // prefer the route held longest, for stability (RFC 5004)
         ROUTER_ID("router-id"),           // RFC 4271 §9.1.2.2 (f)
         PEER_ADDRESS("peer-address"),     // RFC 4271 §9.1.2.2 (g)
         PATH_ID("path-id"),               // several ADD-PATH paths of one neighbour (RFC 7911)
@@ -63,7 +63,7 @@ final class DecisionProcess {
         if (first.nextInPrefix == null) return first.isEligible() ? first : null;
         int n = 0;
         for (Route r = first; r != null; r = r.nextInPrefix) {
-            if (!r.isEligible()) continue; // RFC 4271 §9.1.2: unusable routes never enter the comparison
+            if (!r.isEligible()) continue; // RFC 4271 §9.1.2.1 and §9.1.2: unresolvable and looped routes never compete
             if (n == scratch.length) scratch = Arrays.copyOf(scratch, n * 2);
             scratch[n++] = r;
         }

@@ -95,7 +95,7 @@ public final class Rib {
     /**
      * Adds or replaces the route of {@code n} for {@code p} with path id {@code pathId} (0 without ADD-PATH).
      * Replacing it with the same attributes and next hop changes nothing, not even its age; anything else
-     * makes it a new route (RFC 4271 §9.1.4: the new route replaces the old one).
+     * makes it a new route (RFC 4271 §3.1: a new advertisement of the same prefix replaces the old route).
      */
     public void announce(Neighbor n, Prefix p, int pathId, PathAttributes a, InetAddress nextHop) {
         checkNotWalking();
@@ -117,7 +117,7 @@ public final class Rib {
     }
 
     /**
-     * The session with {@code n} went down: every route it announced goes (RFC 4271 §8.2.2 and §9: routes of a
+     * The session with {@code n} went down: every route it announced goes (RFC 4271 §8.2.2: routes of a
      * closed session are withdrawn). The neighbour's id is free for reuse afterwards.
      *
      * @return how many routes went
@@ -323,7 +323,7 @@ public final class Rib {
                 return;
             }
             a.refs++;
-            replace(old, new Route(d, peer, pathId, a, batch)); // RFC 4271 §9.1.4: the new route replaces the old
+            replace(old, new Route(d, peer, pathId, a, batch)); // RFC 4271 §3.1: an implicit withdraw
             return;
         }
         a.refs++;

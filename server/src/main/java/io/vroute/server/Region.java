@@ -36,6 +36,11 @@ public final class Region {
     final Map<String, RouteServerRuntime> runtimes = new LinkedHashMap<>();
     final Control control;
     final RouteJournal journal;
+    /**
+     * Set when vroute stops: sessions ending now say nothing about the appliances, so their routes stay in the route
+     * tables (forwarding state kept over our own restart, as RFC 4724 §4.1 has a restarting speaker do).
+     */
+    volatile boolean stopping;
 
     Region(ServerConfig config, Network network, Control control, RouteJournal journal) {
         this.config = config;
@@ -72,7 +77,7 @@ public final class Region {
         RouteServer rs = new RouteServer(id, asn, "available", persistState, duration, sns, topic);
         routeServers.put(id, rs);
         runtimes.put(id, new RouteServerRuntime(this, rs));
-        LOG.log(System.Logger.Level.INFO, "route server {0} created (ASN {1})", id, asn);
+        LOG.log(System.Logger.Level.INFO, "route server {0} created (ASN {1})", id, Long.toString(asn));
         return rs.withState("pending");
     }
 

@@ -259,7 +259,7 @@ final class RouteServerRuntime {
     }
 
     private void sessionDown(PeerSide ps, String reason) {
-        if (ps == null || peers.get(ps.record.routeServerPeerId()) != ps) return;
+        if (ps == null || peers.get(ps.record.routeServerPeerId()) != ps || region.stopping) return;
         boolean wasUp = ps.up;
         ps.up = false;
         ps.since = Instant.now();
@@ -338,6 +338,7 @@ final class RouteServerRuntime {
 
     void drain() {
         drainScheduled = false;
+        if (region.stopping) return;
         List<String> tables = region.propagatedTables(routeServer.routeServerId());
         rib.drainChanges((prefix, oldBest, newBest) -> {
             for (String t : tables) install(t, prefix, newBest);

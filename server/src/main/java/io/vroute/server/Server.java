@@ -159,6 +159,7 @@ public final class Server implements AutoCloseable {
     public void close() {
         if (closed) return;
         closed = true;
+        region.stopping = true;
         try {
             control.call(() -> {
                 for (RouteServerRuntime rt : region.runtimes.values()) rt.shutdown("vroute is shutting down");

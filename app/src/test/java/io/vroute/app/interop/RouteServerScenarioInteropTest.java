@@ -28,6 +28,7 @@ import software.amazon.awssdk.services.ec2.model.RouteTable;
 class RouteServerScenarioInteropTest {
     private static final String FLOATING = "172.16.1.1/32";
     private Lab lab;
+    private VrouteServe serve;
     private InNamespace inVpc;
     private boolean passed;
 
@@ -52,7 +53,7 @@ class RouteServerScenarioInteropTest {
     @Test
     void floatingIpFollowsTheActiveApplianceThroughFailoverFailbackAndRestart() {
         String vpcNs = lab.routeServer("vpc");
-        VrouteServe serve = new VrouteServe(lab, vpcNs, lab.dir().resolve("data"), "--hold-time", "9").start();
+        serve = new VrouteServe(lab, vpcNs, lab.dir().resolve("data"), "--hold-time", "9").start();
         inVpc = new InNamespace(vpcNs);
         Ec2Client ec2 = inVpc.call(serve::client);
         Built b = inVpc.call(() -> build(ec2));
@@ -186,7 +187,7 @@ class RouteServerScenarioInteropTest {
             sleep(200);
         }
         fail("timed out after " + timeout.toSeconds() + " s waiting for: " + what + "\nvroute log:\n"
-                + Lab.tail(lab.dir().resolve("serve.log"), 40));
+                + Lab.tail(serve.log(), 40));
     }
 
     private static void sleep(long ms) {

@@ -33,8 +33,9 @@ final class VrouteServe {
         this.extra = List.of(extra);
     }
 
+    /** The log of the current (last started) instance. */
     Path log() {
-        return lab.dir().resolve("serve.log");
+        return lab.dir().resolve("serve-" + starts + ".log");
     }
 
     VrouteServe start() {
@@ -48,6 +49,7 @@ final class VrouteServe {
         cmd.addAll(List.of("serve", "--data-dir", dataDir.toString(), "--api", "127.0.0.1:" + API_PORT));
         cmd.addAll(extra);
         starts++;
+        Lab.write(log(), "");
         process = lab.spawn(ns, cmd, log(), false);
         if (!Lab.waitFor(Duration.ofSeconds(30), () -> !process.isAlive() || Lab.read(log()).contains("API listening")
                 && Files.exists(dataDir.resolve("credentials")))) {

@@ -1,2 +1,89 @@
 package io.vroute.bench.ingest;
-final class VrouteReceiverJvm { public static void main(String[] a) { System.out.println("error the rib module is not built yet"); } }
+
+import io.vroute.bgp.session.BgpSpeaker;
+import io.vroute.bgp.session.PeerConfig;
+import io.vroute.bgp.session.SpeakerConfig;
+import io.vroute.bgp.wire.AddressFamily;
+import io.vroute.rib.Rib;
+import io.vroute.rib.RibOptions;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The process the vroute receiver runs in (its own JVM, started by {@link VrouteReceiver} in the receiver
+ * namespace, so that its heap holds nothing but the receiver): a passive {@link BgpSpeaker} for the feeder and a
+ * {@link RibLoop}. It talks to the benchmark over stdin and stdout, one line each way:
+ *
+ * <pre>
+ *   out: ready | established | decided ROUTES CHANGES NANOS | down REASON | error TEXT
+ *   in:  memory   -> memory HEAP_USED_AFTER_FULL_GC RSS
+ *        latency  -> latency COUNT P50 P99 P999 MAX UNMATCHED   (nanoseconds)
+ *        status   -> status TEXT
+ *        quit     -> (closes the session and exits)
+ * </pre>
+ * Arguments: {@code LISTEN_ADDRESS LOCAL_AS PEER_ADDRESS PEER_AS EXPECTED_ROUTES LATENCY_SAMPLES}.
+ */
+final class VrouteReceiverJvm {
+    private VrouteReceiverJvm() {}
+
+    public static void main(String[] args) throws Exception {
+        PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true, StandardCharsets.UTF_8);
+        System.setOut(System.err); // library output must not mix with the protocol
+        if (args.length != 6) {
+            out.println("error usage: VrouteReceiverJvm LISTEN_ADDRESS LOCAL_AS PEER_ADDRESS PEER_AS EXPECTED_ROUTES LATENCY_SAMPLES");
+            System.exit(2);
+        }
+        InetAddress listen = InetAddress.getByName(args[0]);
+        long localAs = Long.parseLong(args[1]);
+        InetAddress peer = InetAddress.getByName(args[2]);
+        long peerAs = Long.parseLong(args[3]);
+        long expected = Long.parseLong(args[4]);
+        long[] samples = new long[Integer.parseInt(args[5])]; // before the idle measurement, so not counted as held
+
+        Rib rib = new Rib(new RibOptions(localAs, true), nextHop -> "eni-feeder");
+        RibLoop loop = new RibLoop(rib, expected, samples, line -> { synchronized (out) { out.println(line); } });
+        loop.start();
+        BgpSpeaker speaker;
+        try {
+            speaker = BgpSpeaker.start(new SpeakerConfig(localAs, listen, List.of(new InetSocketAddress(listen, 179)), false), loop);
+        } catch (Exception e) {
+            out.println("error " + e.getMessage());
+            System.exit(1);
+            return;
+        }
+        loop.speaker(speaker);
+        speaker.addPeer(PeerConfig.builder(peer, peerAs).passive(true).holdTime(TableFeeder.HOLD_TIME)
+                .families(Set.of(AddressFamily.IPV4_UNICAST)).build());
+        synchronized (out) { out.println("ready"); }
+
+        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        for (String cmd; (cmd = in.readLine()) != null; ) {
+            String reply = switch (cmd.trim()) {
+                case "memory" -> "memory " + heapAfterFullGc() + " " + ProcessMemory.rss(ProcessHandle.current().pid());
+                case "latency" -> "latency " + loop.latencies().toLine() + " " + loop.unmatched();
+                case "status" -> "status " + loop.status();
+                case "quit" -> null;
+                default -> "error unknown command '" + cmd + "': use memory, latency, status or quit";
+            };
+            if (reply == null) break;
+            synchronized (out) { out.println(reply); }
+        }
+        loop.stop();
+        speaker.close("benchmark finished");
+        System.exit(0);
+    }
+
+    /** Heap in use after two explicit full collections (with ZGC, System.gc() is a synchronous major cycle). */
+    private static long heapAfterFullGc() {
+        System.gc();
+        System.gc();
+        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+    }
+}
