@@ -11,6 +11,7 @@ import io.vroute.bgp.wire.Prefix;
 import io.vroute.bgp.wire.SessionContext;
 import io.vroute.bgp.wire.UpdateMessage;
 import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.lang.ref.Reference;
 import java.lang.ref.WeakReference;
 import java.net.InetAddress;
@@ -25,6 +26,7 @@ class MillionPrefixesTest {
     private static final int PREFIXES = 1_000_000;
     private static final InetAddress NEXT_HOP = ip("10.0.1.10");
     private static final InetAddress SECOND_HOP = ip("10.0.2.10");
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
     private static Rib newRib() {
         // A 4-octet private ASN: the synthetic paths draw from 1..400000 and must not look like loops.
@@ -53,13 +55,16 @@ class MillionPrefixesTest {
         Rib rib = null;
         for (int round = 1; round <= 4; round++) { // the first rounds warm the JIT up
             rib = newRib();
+            long cpu = THREADS.getCurrentThreadCpuTime();
             long start = System.nanoTime();
             long changes = feed(rib, feeder, updates);
             double seconds = (System.nanoTime() - start) / 1e9;
+            double cpuSeconds = (THREADS.getCurrentThreadCpuTime() - cpu) / 1e9;
             assertEquals(PREFIXES, changes);
             assertEquals(PREFIXES, rib.routeCount());
-            System.out.printf("rib: round %d: %,d prefixes applied and decided in %.3f s = %,.0f prefixes/s%n",
-                    round, PREFIXES, seconds, PREFIXES / seconds);
+            // CPU time as well: on a shared build machine the wall clock also counts other people's work.
+            System.out.printf("rib: round %d: %,d prefixes applied and decided in %.3f s = %,.0f prefixes/s (%,.0f per CPU second)%n",
+                    round, PREFIXES, seconds, PREFIXES / seconds, PREFIXES / cpuSeconds);
         }
         assertEquals(20_000, rib.attributeSetCount());
         assertEquals(1, rib.nextHopCount());

@@ -235,7 +235,7 @@ final class RouteServerRuntime {
         return new PeerState(ps.session, ps.up, ps.since, ps.lastDownReason, rib.routeCount(ps.neighbor));
     }
 
-    private void sessionUp(PeerSide ps, OpenMessage open) {
+    void sessionUp(PeerSide ps, OpenMessage open) {
         if (ps == null || peers.get(ps.record.routeServerPeerId()) != ps) return;
         ps.up = true;
         ps.since = Instant.now();
@@ -258,7 +258,7 @@ final class RouteServerRuntime {
         }
     }
 
-    private void sessionDown(PeerSide ps, String reason) {
+    void sessionDown(PeerSide ps, String reason) {
         if (ps == null || peers.get(ps.record.routeServerPeerId()) != ps || region.stopping) return;
         boolean wasUp = ps.up;
         ps.up = false;
@@ -301,7 +301,7 @@ final class RouteServerRuntime {
         scheduleDrain();
     }
 
-    private void received(PeerSide ps, UpdateMessage u) {
+    void received(PeerSide ps, UpdateMessage u) {
         int left = ps.queued.decrementAndGet();
         if (ps.paused && left < LOW) {
             ps.paused = false;

@@ -129,7 +129,8 @@ final class BenchNetwork implements AutoCloseable {
         }
     }
 
-    /** setns(2) through java.lang.foreign. */
+    /** setns(2) through java.lang.foreign; bin/bench-ingest grants the JVM native access. */
+    @SuppressWarnings("restricted")
     private static final class Namespaces {
         private static final StructLayout CAPTURE = Linker.Option.captureStateLayout();
         private static final VarHandle ERRNO = CAPTURE.varHandle(java.lang.foreign.MemoryLayout.PathElement.groupElement("errno"));

@@ -34,7 +34,7 @@ public final class IngestBenchmark {
                            boolean jfr, boolean keep) {}
 
     private record Result(String receiver, long prefixes, double seconds, Receiver.Memory idle, Receiver.Memory loaded,
-                          String heldKind, double internalSeconds, TableFeeder.ChurnSent churn, Latencies latency) {
+                          String heldKind, List<String> details, TableFeeder.ChurnSent churn, Latencies latency) {
         double perSecond() { return prefixes / seconds; }
         double heldPerRoute() { return (double) (loaded.heldBytes() - idle.heldBytes()) / prefixes; }
         double overheadPerRoute() { return (double) (loaded.heldOverheadBytes() - idle.heldOverheadBytes()) / prefixes; }
@@ -117,7 +117,6 @@ public final class IngestBenchmark {
             TableFeeder.TableSent sent = get(sending);
             double seconds = (decided - sent.firstUpdateNanos()) / 1e9;
             Receiver.Memory loaded = receiver.memory();
-            double internal = receiver instanceof VrouteReceiver v ? v.internalNanos() / 1e9 : Double.NaN;
             System.out.printf(Locale.ROOT, "%-12s %,d prefixes decided %.2f s after the first UPDATE byte (the feeder's last byte went"
                     + " out after %.2f s)%n", receiver.name(), feeder.prefixCount(), seconds, (sent.lastByteNanos() - sent.firstUpdateNanos()) / 1e9);
 
@@ -131,7 +130,7 @@ public final class IngestBenchmark {
             }
             if (session.down() != null) throw new IOException(receiver.name() + " ended the session during the run: " + session.down());
             String kind = receiver instanceof BirdReceiver ? "show memory Total" : "heap after full GC";
-            return new Result(receiver.name(), feeder.prefixCount(), seconds, idle, loaded, kind, internal, churn, latency);
+            return new Result(receiver.name(), feeder.prefixCount(), seconds, idle, loaded, kind, receiver.details(), churn, latency);
         } finally {
             session.close();
         }
@@ -158,9 +157,7 @@ public final class IngestBenchmark {
                     r.idle().heldBytes() / 1048576.0, r.loaded().heldBytes() / 1048576.0);
             if (r.loaded().heldOverheadBytes() > 0) System.out.printf(Locale.ROOT, " (+%.0f bytes/route allocator overhead)", r.overheadPerRoute());
             System.out.printf(Locale.ROOT, "; RSS idle %.1f MB, loaded %.1f MB%n", r.idle().rssBytes() / 1048576.0, r.loaded().rssBytes() / 1048576.0);
-            if (!Double.isNaN(r.internalSeconds())) {
-                System.out.printf(Locale.ROOT, "%-12s first UPDATE arrival to last decision, inside the receiver: %.2f s%n", r.receiver(), r.internalSeconds());
-            }
+            for (String d : r.details()) System.out.printf(Locale.ROOT, "%-12s %s%n", r.receiver(), d);
         }
         for (Result r : results) {
             if (r.churn() == null) continue;

@@ -29,6 +29,9 @@ interface Receiver extends AutoCloseable {
     /** Memory held now, measured the receiver's way (see {@link Memory}). */
     Memory memory() throws IOException;
 
+    /** Lines worth printing under the results after {@link #awaitRoutes}, e.g. where the time went. */
+    default java.util.List<String> details() { return java.util.List.of(); }
+
     /** Whether {@link #churnLatency} can time decisions; the benchmark churns only such receivers. */
     default boolean timesChurn() { return false; }
 

@@ -33,7 +33,7 @@ final class VrouteReceiver implements Receiver {
     private final LinkedBlockingQueue<Line> lines = new LinkedBlockingQueue<>();
     private Process jvm;
     private PrintStream commands;
-    private long internalNanos;
+    private final List<String> details = new ArrayList<>();
 
     /**
      * @param latencySamples room for churn samples in the receiver (allocated before its idle measurement)
@@ -94,12 +94,13 @@ final class VrouteReceiver implements Receiver {
             throw new IOException(e.getMessage() + " (" + status + ")", e);
         }
         String[] f = l.text().split(" ");
-        internalNanos = Long.parseLong(f[3]);
+        details.add(String.format(java.util.Locale.ROOT, "first UPDATE arrival to last decision, inside the receiver: %.2f s; the RIB"
+                        + " thread spent %.2f s in apply and %.2f s in drainChanges over %s batches and paused reading %s times",
+                Long.parseLong(f[3]) / 1e9, Long.parseLong(f[4]) / 1e9, Long.parseLong(f[5]) / 1e9, f[6], f[7]));
         return l.nanos();
     }
 
-    /** The receiver's own time from the first UPDATE's arrival to the last decision, in nanoseconds. */
-    long internalNanos() { return internalNanos; }
+    @Override public List<String> details() { return List.copyOf(details); }
 
     @Override
     public Memory memory() throws IOException {

@@ -22,7 +22,10 @@ import java.util.Set;
  * {@link RibLoop}. It talks to the benchmark over stdin and stdout, one line each way:
  *
  * <pre>
- *   out: ready | established | decided ROUTES CHANGES NANOS | down REASON | error TEXT
+ *   out: ready | established | down REASON | error TEXT
+ *        decided ROUTES CHANGES NANOS APPLY_NANOS DRAIN_NANOS BATCHES PAUSES
+ *          (from the first UPDATE's arrival; the RIB thread's time in apply and in drainChanges; batches it ran;
+ *          how often it paused the socket)
  *   in:  memory   -> memory HEAP_USED_AFTER_FULL_GC RSS
  *        latency  -> latency COUNT P50 P99 P999 MAX UNMATCHED   (nanoseconds)
  *        status   -> status TEXT
