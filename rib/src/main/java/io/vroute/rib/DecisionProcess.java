@@ -13,7 +13,7 @@ import java.util.Map;
  *
  * <p>Routes that cannot be used are set aside first. The rest go through the steps of {@link #RANKED} in order;
  * each step keeps only the routes with the best value for it, as the tie-breaking rules of RFC 4271 §9.1.2.2
- * are written, until one route is left. LOCAL_PREF (§9.1.2.1) and the iBGP/IGP-cost steps (§9.1.2.2 (d), (e))
+ * are written, until one route is left. LOCAL_PREF (§9.1.1) and the iBGP/IGP-cost steps (§9.1.2.2 (d), (e))
  * play no part: a route server learns every route over eBGP from appliances one hop away.
  */
 final class DecisionProcess {

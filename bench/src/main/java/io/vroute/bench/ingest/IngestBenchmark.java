@@ -100,7 +100,11 @@ public final class IngestBenchmark {
         } finally {
             if (feederThread != null) feederThread.shutdownNow();
             closeAll(open);
-            Runtime.getRuntime().removeShutdownHook(cleanup);
+            try {
+                Runtime.getRuntime().removeShutdownHook(cleanup);
+            } catch (IllegalStateException e) {
+                return false; // the JVM is going down (Ctrl-C): the hook cleans up
+            }
             if (ok && !o.keep()) delete(work);
             else if (ok) System.out.println("work directory kept: " + work);
         }
