@@ -157,25 +157,31 @@ public final class Store implements AutoCloseable {
                                  + " network_interface_id = excluded.network_interface_id, next_hop = excluded.next_hop");
                  PreparedStatement del = db.prepareStatement(
                          "DELETE FROM installed_route WHERE route_table_id = ? AND destination = ?")) {
+                // Batches keep the given order: switching between upserts and deletions flushes the other batch.
+                boolean pendingUp = false, pendingDel = false;
                 for (InstalledRoute r : changes) {
                     if (r.destination() == null) {
-                        del.executeBatch();
-                        up.executeBatch();
+                        if (pendingUp) { up.executeBatch(); pendingUp = false; }
+                        if (pendingDel) { del.executeBatch(); pendingDel = false; }
                         try (PreparedStatement all = db.prepareStatement("DELETE FROM installed_route WHERE route_table_id = ?")) {
                             all.setString(1, r.routeTableId());
                             all.executeUpdate();
                         }
                     } else if (r.networkInterfaceId() == null) {
+                        if (pendingUp) { up.executeBatch(); pendingUp = false; }
                         del.setString(1, r.routeTableId());
                         del.setString(2, r.destination());
                         del.addBatch();
+                        pendingDel = true;
                     } else {
+                        if (pendingDel) { del.executeBatch(); pendingDel = false; }
                         up.setString(1, r.routeTableId());
                         up.setString(2, r.destination());
                         up.setString(3, r.routeServerId());
                         up.setString(4, r.networkInterfaceId());
                         up.setString(5, r.nextHop());
                         up.addBatch();
+                        pendingUp = true;
                     }
                 }
                 del.executeBatch();
