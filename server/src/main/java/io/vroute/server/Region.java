@@ -247,7 +247,19 @@ public final class Region {
         return e;
     }
 
-    public Collection<RouteServerEndpoint> endpoints() { return endpoints.values(); }
+    /**
+     * Every endpoint. An available endpoint whose address is not (or no longer) on an interface of this host says so
+     * in its failureReason; the reason goes away as soon as the address is there (checked on each call).
+     */
+    public Collection<RouteServerEndpoint> endpoints() {
+        for (RouteServerEndpoint e : List.copyOf(endpoints.values())) {
+            if (!"available".equals(e.state())) continue;
+            boolean present = RouteServerRuntime.onLocalInterface(parseAddress(e.eniAddress(), "eniAddress"));
+            String reason = present ? null : RouteServerRuntime.absentReason(e.eniAddress());
+            if (!java.util.Objects.equals(reason, e.failureReason())) endpoints.put(e.routeServerEndpointId(), e.with("available", reason));
+        }
+        return endpoints.values();
+    }
 
     public RouteServerEndpoint deleteEndpoint(String id) {
         RouteServerEndpoint e = endpoint(id);

@@ -137,9 +137,7 @@ final class RouteServerRuntime {
             region.control.persistSoon();
             return;
         }
-        String absent = onLocalInterface(address) ? null
-                : "address " + e.eniAddress() + " is not on any interface of this host yet; appliances reach this endpoint"
-                        + " once it is (data plane model: add it, e.g. ip addr add " + e.eniAddress() + "/32 dev <if>)";
+        String absent = onLocalInterface(address) ? null : absentReason(e.eniAddress());
         if (absent != null) LOG.log(System.Logger.Level.WARNING, "endpoint {0}: {1}", side.id, absent);
         region.endpointState(side.id, "available", absent);
         LOG.log(System.Logger.Level.INFO, "endpoint {0} listening for BGP on {1} port {2}", side.id, e.eniAddress(),
@@ -148,6 +146,11 @@ final class RouteServerRuntime {
             if (p.routeServerEndpointId().equals(side.id)) addPeer(p);
         }
         region.control.persistSoon();
+    }
+
+    static String absentReason(String address) {
+        return "address " + address + " is not on any interface of this host yet; appliances reach this endpoint"
+                + " once it is (data plane model: add it, e.g. ip addr add " + address + "/24 dev <interface>)";
     }
 
     /** Whether an address is currently on an interface of this host (and so reachable by appliances). */

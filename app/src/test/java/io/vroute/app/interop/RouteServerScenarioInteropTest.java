@@ -58,12 +58,17 @@ class RouteServerScenarioInteropTest {
         Ec2Client ec2 = inVpc.call(serve::client);
         Built b = inVpc.call(() -> build(ec2));
 
+        // Until their addresses are on an interface, the endpoints say so (and how to fix it).
+        String reason = inVpc.call(() -> ec2.describeRouteServerEndpoints(r -> {}).routeServerEndpoints().get(0).failureReason());
+        assertTrue(reason != null && reason.contains("not on any interface"), "endpoint failureReason: " + reason);
         // The endpoints' addresses appear on the VPC segment, as the Linux data plane would do it.
         List<String> addrA = new ArrayList<>(), addrB = new ArrayList<>();
         for (RouteServerEndpoint e : b.endpointsA()) addrA.add(e.eniAddress());
         for (RouteServerEndpoint e : b.endpointsB()) addrB.add(e.eniAddress());
         for (String a : addrA) Lab.run("ip", "-n", vpcNs, "addr", "add", a + "/24", "dev", "br0");
         for (String a : addrB) Lab.run("ip", "-n", vpcNs, "addr", "add", a + "/24", "dev", "br0");
+        assertTrue(inVpc.call(() -> ec2.describeRouteServerEndpoints(r -> {}).routeServerEndpoints().stream()
+                .allMatch(e -> e.failureReason() == null)), "addresses present: no failure reason left");
         String az1 = lab.host("az1", vpcNs, "10.0.1.10/24");
         String az2 = lab.host("az2", vpcNs, "10.0.2.10/24");
         GoBgp active = new GoBgp(lab, az1, "instance-rs-az1", 65001, "10.0.1.10", List.of("10.0.1.10"),
