@@ -46,7 +46,7 @@ public final class Ec2Api implements AutoCloseable {
     public static Ec2Api start(Server server, InetSocketAddress bind, Path dataDir, boolean sigv4) throws IOException {
         Credentials credentials = sigv4 ? Credentials.loadOrCreate(dataDir) : null;
         Authenticator auth = sigv4 ? new SigV4Authenticator(credentials.keys()) : Authenticator.none();
-        ApiServer http = ApiServer.start(bind, auth, actions(server), Ec2Api::translate);
+        ApiServer http = ApiServer.start(bind, auth, actions(server), Ec2Api::translate, new StoredClientTokens(server.store()));
         return new Ec2Api(http, credentials);
     }
 

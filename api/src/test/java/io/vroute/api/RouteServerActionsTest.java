@@ -192,6 +192,15 @@ class RouteServerActionsTest {
         assertEquals(a, b);
         assertEquals(1, ec2.describeRouteServers(r -> {}).routeServers().size());
         assertEquals("IdempotentParameterMismatch", code(() -> ec2.createRouteServer(r -> r.amazonSideAsn(65001L).clientToken("token-1"))));
+        // A retry after a restart still gets the first answer.
+        ec2.close(); api.close(); server.close();
+        try {
+            open();
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+        assertEquals(a, ec2.createRouteServer(r -> r.amazonSideAsn(65000L).clientToken("token-1")).routeServer().routeServerId());
+        assertEquals(1, ec2.describeRouteServers(r -> {}).routeServers().size());
     }
 
     @Test

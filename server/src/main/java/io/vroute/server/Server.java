@@ -109,6 +109,9 @@ public final class Server implements AutoCloseable {
 
     public ServerConfig config() { return config; }
 
+    /** The store, for what other layers must keep over a restart (the API's client tokens). */
+    public Store store() { return store; }
+
     /** Everything persistent, by kind then id. */
     private Map<String, Map<String, Object>> snapshot() {
         Map<String, Map<String, Object>> s = new LinkedHashMap<>();

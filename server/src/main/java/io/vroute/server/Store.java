@@ -30,6 +30,10 @@ public final class Store implements AutoCloseable {
                 "CREATE TABLE installed_route (route_table_id TEXT NOT NULL, destination TEXT NOT NULL,"
                         + " route_server_id TEXT NOT NULL, network_interface_id TEXT NOT NULL, next_hop TEXT NOT NULL,"
                         + " PRIMARY KEY (route_table_id, destination))"
+            },
+            new String[] {
+                "CREATE TABLE client_token (action TEXT NOT NULL, token TEXT NOT NULL, parameters_hash TEXT NOT NULL,"
+                        + " body TEXT NOT NULL, created INTEGER NOT NULL, PRIMARY KEY (action, token))"
             });
 
     /** A stored resource: its kind (e.g. "vpc"), id, and the record itself. */
@@ -207,6 +211,44 @@ public final class Store implements AutoCloseable {
             throw new IOException("cannot read routes from " + file + ": " + e.getMessage(), e);
         }
         return out;
+    }
+
+    /** A remembered answer to an idempotent call: the digest of its parameters and the response body. */
+    public record ClientTokenAnswer(String parametersHash, String body) {}
+
+    /** The answer remembered for (action, ClientToken), or null. */
+    public synchronized ClientTokenAnswer findClientToken(String action, String token) {
+        try (PreparedStatement s = db.prepareStatement(
+                "SELECT parameters_hash, body FROM client_token WHERE action = ? AND token = ?")) {
+            s.setString(1, action);
+            s.setString(2, token);
+            try (ResultSet r = s.executeQuery()) {
+                return r.next() ? new ClientTokenAnswer(r.getString(1), r.getString(2)) : null;
+            }
+        } catch (SQLException e) {
+            LOG.log(System.Logger.Level.WARNING, "reading client tokens from {0}: {1}", file, e.getMessage());
+            return null;
+        }
+    }
+
+    /** Remembers an answer; keeps the newest {@code keep} of them. */
+    public synchronized void rememberClientToken(String action, String token, ClientTokenAnswer answer, int keep) {
+        try (PreparedStatement s = db.prepareStatement(
+                "INSERT OR REPLACE INTO client_token VALUES (?, ?, ?, ?, ?)");
+             PreparedStatement prune = db.prepareStatement(
+                "DELETE FROM client_token WHERE rowid NOT IN (SELECT rowid FROM client_token ORDER BY rowid DESC LIMIT ?)")) {
+            s.setString(1, action);
+            s.setString(2, token);
+            s.setString(3, answer.parametersHash());
+            s.setString(4, answer.body());
+            s.setLong(5, System.currentTimeMillis());
+            s.executeUpdate();
+            prune.setInt(1, keep);
+            prune.executeUpdate();
+        } catch (SQLException e) {
+            LOG.log(System.Logger.Level.WARNING, "writing a client token to {0}: {1} (idempotency holds until restart)",
+                    file, e.getMessage());
+        }
     }
 
     @Override
