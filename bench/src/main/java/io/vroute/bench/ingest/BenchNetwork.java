@@ -13,6 +13,8 @@ import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -90,7 +92,7 @@ final class BenchNetwork implements AutoCloseable {
 
     private void deleteNamespaces() {
         for (String ns : List.of(feederNamespace, receiverNamespace)) {
-            if (!new java.io.File("/var/run/netns/" + ns).exists()) continue;
+            if (!Files.exists(Path.of("/var/run/netns", ns))) continue;
             try {
                 ip("netns", "del", ns); // takes the veth end inside it, and so the pair, along
             } catch (IOException e) {

@@ -26,6 +26,7 @@ final class BirdReceiver implements Receiver {
     static final String BIRD = "/usr/sbin/bird";
     private static final Pattern IMPORTED = Pattern.compile("Routes:\\s+(\\d+) imported");
     private static final Pattern TOTAL = Pattern.compile("(?m)^\\s*Total:\\s+([\\d.]+)\\s*(B|kB|MB|GB|TB)\\s+([\\d.]+)\\s*(B|kB|MB|GB|TB)");
+    private static final Pattern MASTER4 = Pattern.compile("(\\d+) of (\\d+) routes for (\\d+) networks in table master4");
     private static final Pattern VERSION = Pattern.compile("BIRD (\\d[\\w.]*)");
 
     private final BenchNetwork network;
@@ -43,6 +44,8 @@ final class BirdReceiver implements Receiver {
 
     @Override public String name() { return "BIRD " + version; }
 
+    @Override public String heldMeaning() { return "BIRD's own count (show memory, Total, effective)"; }
+
     @Override public InetSocketAddress address() { return new InetSocketAddress(BenchNetwork.RECEIVER, 179); }
 
     @Override
@@ -54,7 +57,8 @@ final class BirdReceiver implements Receiver {
         Path conf = dir.resolve("bird.conf"), ctl = dir.resolve("bird.ctl"), log = dir.resolve("bird.log");
         // RFC 8212: BIRD 2 takes nothing from an eBGP peer without an explicit import policy, hence "import all".
         // "passive on": the feeder connects, BIRD never dials it. "connect delay time 1" shortens the wait after an
-        // error, should a run go wrong.
+        // error, "error wait time" the wait after a session ends (BIRD's default is a minute), should a run go wrong
+        // or the feeder reconnect for its second feed.
         Files.writeString(conf, """
                 log "%s" { info, remote, warning, error, auth, fatal, bug };
                 router id %s;
@@ -65,6 +69,7 @@ final class BirdReceiver implements Receiver {
                   passive on;
                   hold time 90;
                   connect delay time 1;
+                  error wait time 1, 10;
                   ipv4 { import all; export none; };
                 }
                 """.formatted(log, BenchNetwork.RECEIVER.getHostAddress(), BenchNetwork.RECEIVER.getHostAddress(), localAs,
@@ -114,6 +119,22 @@ final class BirdReceiver implements Receiver {
                         + reply + "\nsee " + dir.resolve("bird.log"));
             }
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
+        }
+    }
+
+    @Override
+    public void awaitSessionGone(Duration timeout) throws IOException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            String state = control.command("show protocols feeder");
+            Matcher m = MASTER4.matcher(control.command("show route count"));
+            boolean empty = m.find() && m.group(2).equals("0");
+            if (empty && state.contains("Passive")) return;
+            if (System.nanoTime() > deadline) {
+                throw new IOException("BIRD did not drop the feeder's routes and listen again in " + timeout.toSeconds() + " s:\n" + state
+                        + "see " + dir.resolve("bird.log"));
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
         }
     }
 

@@ -30,12 +30,14 @@ public final class IngestBenchmark {
     /** The receivers' AS: a 4-octet private ASN that no path in the synthetic table contains. */
     static final long RECEIVER_AS = 4_200_000_000L;
 
-    private record Options(int prefixes, int attributeSets, long seed, List<String> receivers, int churnRate, int churnSeconds,
+    private record Options(int prefixes, int attributeSets, long seed, List<String> receivers, int churnRate, int churnWarmUp, int churnSeconds,
                            boolean jfr, boolean keep) {}
 
-    private record Result(String receiver, long prefixes, double seconds, Receiver.Memory idle, Receiver.Memory loaded,
-                          String heldKind, List<String> details, TableFeeder.ChurnSent churn, Latencies latency) {
-        double perSecond() { return prefixes / seconds; }
+    /** One feed: seconds from the first UPDATE byte to the last prefix decided, and the receiver's notes on it. */
+    private record Feed(double seconds, double lastByteSeconds, List<String> details) {}
+
+    private record Result(String receiver, long prefixes, Feed cold, Feed warm, Receiver.Memory idle, Receiver.Memory loaded,
+                          String heldMeaning, TableFeeder.ChurnSent churn, Receiver.ChurnLatency latency) {
         double heldPerRoute() { return (double) (loaded.heldBytes() - idle.heldBytes()) / prefixes; }
         double overheadPerRoute() { return (double) (loaded.heldOverheadBytes() - idle.heldOverheadBytes()) / prefixes; }
         double rssPerRoute() { return (double) (loaded.rssBytes() - idle.rssBytes()) / prefixes; }
@@ -79,7 +81,8 @@ public final class IngestBenchmark {
             for (String name : o.receivers()) {
                 Receiver receiver = switch (name) {
                     case "bird" -> new BirdReceiver(network, work, RECEIVER_AS);
-                    case "vroute" -> new VrouteReceiver(network, work, RECEIVER_AS, o.prefixes(), Math.max(1, o.churnRate() * o.churnSeconds() * 2),
+                    case "vroute" -> new VrouteReceiver(network, work, RECEIVER_AS, o.prefixes(),
+                            Math.max(1, o.churnRate() * (o.churnWarmUp() + o.churnSeconds()) * 2), o.churnSeconds() * 1000 + 1000,
                             o.jfr() ? List.of("-XX:StartFlightRecording=filename=" + work.resolve("vroute.jfr") + ",settings=profile") : List.of());
                     default -> throw new IllegalArgumentException("unknown receiver " + name);
                 };
@@ -111,68 +114,102 @@ public final class IngestBenchmark {
         return ok;
     }
 
+    /**
+     * Start, idle memory, first feed, loaded memory, churn (when the receiver can time it), then a second feed
+     * over a new session into the same, now warmed-up, process.
+     */
     private static Result measure(Receiver receiver, TableFeeder feeder, ExecutorService feederThread, Options o) throws Exception {
         receiver.start();
         Receiver.Memory idle = receiver.memory();
         TableFeeder.Session session = onFeeder(feederThread, () -> feeder.connect(receiver.address(), Duration.ofSeconds(30)));
+        Feed cold, warm;
+        Receiver.Memory loaded;
+        TableFeeder.ChurnSent churn = null;
+        Receiver.ChurnLatency latency = null;
         try {
-            Future<TableFeeder.TableSent> sending = feederThread.submit(session::sendTable);
-            long decided = receiver.awaitRoutes(feeder.prefixCount(), Duration.ofSeconds(150));
-            TableFeeder.TableSent sent = get(sending);
-            double seconds = (decided - sent.firstUpdateNanos()) / 1e9;
-            Receiver.Memory loaded = receiver.memory();
-            System.out.printf(Locale.ROOT, "%-12s %,d prefixes decided %.2f s after the first UPDATE byte (the feeder's last byte went"
-                    + " out after %.2f s)%n", receiver.name(), feeder.prefixCount(), seconds, (sent.lastByteNanos() - sent.firstUpdateNanos()) / 1e9);
-
-            TableFeeder.ChurnSent churn = null;
-            Latencies latency = null;
+            cold = feed(receiver, session, feeder, feederThread, "1st feed");
+            loaded = receiver.memory();
             if (o.churnSeconds() > 0 && receiver.timesChurn()) {
-                System.out.printf(Locale.ROOT, "%-12s churn: %,d updates/s for %d s ...%n", receiver.name(), o.churnRate(), o.churnSeconds());
-                churn = onFeeder(feederThread, () -> session.churn(o.churnRate(), Duration.ofSeconds(o.churnSeconds()), o.seed() + 1));
+                System.out.printf(Locale.ROOT, "%-12s churn: %,d updates/s for %d s warm-up + %d s measured ...%n", receiver.name(), o.churnRate(),
+                        o.churnWarmUp(), o.churnSeconds());
+                churn = onFeeder(feederThread, () -> session.churn(o.churnRate(), Duration.ofSeconds(o.churnWarmUp() + o.churnSeconds()),
+                        o.seed() + 1, Duration.ofSeconds(o.churnWarmUp()), receiver::churnWarmedUp));
                 TimeUnit.MILLISECONDS.sleep(500); // the last updates' decisions
                 latency = receiver.churnLatency();
             }
             if (session.down() != null) throw new IOException(receiver.name() + " ended the session during the run: " + session.down());
-            String kind = receiver instanceof BirdReceiver ? "show memory Total" : "heap after full GC";
-            return new Result(receiver.name(), feeder.prefixCount(), seconds, idle, loaded, kind, receiver.details(), churn, latency);
         } finally {
             session.close();
         }
+        receiver.awaitSessionGone(Duration.ofSeconds(60));
+        TableFeeder.Session again = onFeeder(feederThread, () -> feeder.connect(receiver.address(), Duration.ofSeconds(30)));
+        try {
+            warm = feed(receiver, again, feeder, feederThread, "2nd feed");
+        } finally {
+            again.close();
+        }
+        return new Result(receiver.name(), feeder.prefixCount(), cold, warm, idle, loaded, receiver.heldMeaning(), churn, latency);
+    }
+
+    private static Feed feed(Receiver receiver, TableFeeder.Session session, TableFeeder feeder, ExecutorService feederThread, String which)
+            throws Exception {
+        Future<TableFeeder.TableSent> sending = feederThread.submit(session::sendTable);
+        long decided = receiver.awaitRoutes(feeder.prefixCount(), Duration.ofSeconds(150));
+        TableFeeder.TableSent sent = get(sending);
+        double seconds = (decided - sent.firstUpdateNanos()) / 1e9;
+        double lastByte = (sent.lastByteNanos() - sent.firstUpdateNanos()) / 1e9;
+        System.out.printf(Locale.ROOT, "%-12s %s: %,d prefixes decided %.2f s after the first UPDATE byte (the feeder's last byte went"
+                + " out after %.2f s)%n", receiver.name(), which, feeder.prefixCount(), seconds, lastByte);
+        return new Feed(seconds, lastByte, receiver.details());
     }
 
     private static void print(List<Result> results, Options o) {
         System.out.println();
-        System.out.printf(Locale.ROOT, "%-12s %10s %8s %12s %12s %14s %10s%n",
+        System.out.printf(Locale.ROOT, "%-22s %10s %8s %12s %12s %13s %10s%n",
                 "receiver", "prefixes", "seconds", "prefixes/s", "bytes/route", "RSS delta MB", "RSS/route");
         for (Result r : results) {
-            System.out.printf(Locale.ROOT, "%-12s %,10d %8.2f %,12.0f %12.0f %14.1f %10.0f%n", r.receiver(), r.prefixes(), r.seconds(),
-                    r.perSecond(), r.heldPerRoute(), (r.loaded().rssBytes() - r.idle().rssBytes()) / 1048576.0, r.rssPerRoute());
+            System.out.printf(Locale.ROOT, "%-22s %,10d %8.2f %,12.0f %12.0f %13.1f %10.0f%n", r.receiver(), r.prefixes(), r.cold().seconds(),
+                    r.prefixes() / r.cold().seconds(), r.heldPerRoute(), (r.loaded().rssBytes() - r.idle().rssBytes()) / 1048576.0, r.rssPerRoute());
+            System.out.printf(Locale.ROOT, "%-22s %,10d %8.2f %,12.0f%n", r.receiver() + " (2nd feed)", r.prefixes(), r.warm().seconds(),
+                    r.prefixes() / r.warm().seconds());
         }
         Result bird = results.stream().filter(r -> r.receiver().startsWith("BIRD")).findFirst().orElse(null);
         Result vroute = results.stream().filter(r -> r.receiver().equals("vroute")).findFirst().orElse(null);
         if (bird != null && vroute != null) {
-            System.out.printf(Locale.ROOT, "%-12s %10s %7.2fx %11.2fx %11.2fx %14s %9.2fx%n", "vroute/BIRD", "", vroute.seconds() / bird.seconds(),
-                    vroute.perSecond() / bird.perSecond(), vroute.heldPerRoute() / bird.heldPerRoute(), "",
+            System.out.printf(Locale.ROOT, "%-22s %10s %7.2fx %11.2fx %11.2fx %13s %9.2fx%n", "vroute/BIRD", "", vroute.cold().seconds() / bird.cold().seconds(),
+                    bird.cold().seconds() / vroute.cold().seconds(), vroute.heldPerRoute() / bird.heldPerRoute(), "",
                     vroute.rssPerRoute() / bird.rssPerRoute());
+            System.out.printf(Locale.ROOT, "%-22s %10s %7.2fx %11.2fx%n", "vroute/BIRD (2nd feed)", "", vroute.warm().seconds() / bird.warm().seconds(),
+                    bird.warm().seconds() / vroute.warm().seconds());
         }
         System.out.println();
         for (Result r : results) {
-            System.out.printf(Locale.ROOT, "%-12s bytes/route is %s: idle %.1f MB, loaded %.1f MB", r.receiver(), r.heldKind(),
+            System.out.printf(Locale.ROOT, "%s: bytes/route is %s, idle %.1f MB, loaded %.1f MB", r.receiver(), r.heldMeaning(),
                     r.idle().heldBytes() / 1048576.0, r.loaded().heldBytes() / 1048576.0);
             if (r.loaded().heldOverheadBytes() > 0) System.out.printf(Locale.ROOT, " (+%.0f bytes/route allocator overhead)", r.overheadPerRoute());
             System.out.printf(Locale.ROOT, "; RSS idle %.1f MB, loaded %.1f MB%n", r.idle().rssBytes() / 1048576.0, r.loaded().rssBytes() / 1048576.0);
-            for (String d : r.details()) System.out.printf(Locale.ROOT, "%-12s %s%n", r.receiver(), d);
+            for (String d : r.cold().details()) System.out.printf(Locale.ROOT, "  1st feed: %s%n", d);
+            for (String d : r.warm().details()) System.out.printf(Locale.ROOT, "  2nd feed: %s%n", d);
         }
         for (Result r : results) {
             if (r.churn() == null) continue;
             TableFeeder.ChurnSent c = r.churn();
-            Latencies l = r.latency();
-            System.out.printf(Locale.ROOT, "%nChurn into %s with the full table loaded: %,d updates (%,d re-announcements, %,d withdrawals) at %,.0f/s"
-                            + " for %.1f s; the feeder fell behind its schedule by at most %.1f ms%n", r.receiver(), c.updates(), c.announcements(),
-                    c.withdrawals(), c.updatesPerSecond(), (c.endNanos() - c.startNanos()) / 1e9, c.maxLagNanos() / 1e6);
-            System.out.printf(Locale.ROOT, "  decision latency (UPDATE at the listener -> drainChanges callback), %,d samples:"
-                            + " p50 %s  p99 %s  p99.9 %s  max %s%n", l.count(), ms(l.p50()), ms(l.p99()), ms(l.p999()), ms(l.max()));
+            Receiver.ChurnLatency l = r.latency();
+            System.out.printf(Locale.ROOT, "%nChurn into %s with the full table loaded: %,d single-prefix updates (%,d announcements, %,d withdrawals)"
+                            + " at %,.0f/s for %.1f s, the first %d s warm-up; the feeder fell behind its schedule by at most %.1f ms%n", r.receiver(),
+                    c.updates(), c.announcements(), c.withdrawals(), c.updatesPerSecond(), (c.endNanos() - c.startNanos()) / 1e9, o.churnWarmUp(),
+                    c.maxLagNanos() / 1e6);
+            System.out.println("  decision latency, from the UPDATE at the listener to the drainChanges callback for its prefix:");
+            line("measured (" + o.churnSeconds() + " s)", l.measured());
+            line("warm-up (" + o.churnWarmUp() + " s)", l.warmUp());
+            System.out.println("  hiccups over the measured part (a thread asking to sleep 1 ms, how much later it woke):");
+            line("hiccups", l.hiccups());
         }
+    }
+
+    private static void line(String what, Latencies l) {
+        System.out.printf(Locale.ROOT, "    %-18s %,9d samples   p50 %s   p99 %s   p99.9 %s   max %s%n", what, l.count(), ms(l.p50()), ms(l.p99()),
+                ms(l.p999()), ms(l.max()));
     }
 
     private static String ms(long nanos) {
@@ -223,7 +260,7 @@ public final class IngestBenchmark {
 
     /** The options, or null after --help. */
     private static Options parse(String[] args) {
-        int prefixes = 1_000_000, sets = -1, churnRate = 10_000, churnSeconds = 30;
+        int prefixes = 1_000_000, sets = -1, churnRate = 10_000, churnWarmUp = 5, churnSeconds = 30;
         long seed = 42;
         List<String> receivers = List.of("bird", "vroute");
         boolean jfr = false, keep = false;
@@ -243,6 +280,7 @@ public final class IngestBenchmark {
                 }
                 case "--churn-rate" -> churnRate = positive(a, value(args, ++i, a));
                 case "--churn-seconds" -> churnSeconds = Integer.parseInt(value(args, ++i, a));
+                case "--churn-warm-up" -> churnWarmUp = Integer.parseInt(value(args, ++i, a));
                 case "--jfr" -> jfr = true;
                 case "--keep" -> keep = true;
                 case "-h", "--help" -> {
@@ -253,7 +291,8 @@ public final class IngestBenchmark {
                               --seed N            table and churn seed (default 42)
                               --receivers LIST    bird,vroute (default both, in that order)
                               --churn-rate N      churn updates per second into vroute (default 10000)
-                              --churn-seconds N   churn duration, 0 for none (default 30)
+                              --churn-warm-up N   seconds of churn before the measured part (default 5)
+                              --churn-seconds N   measured churn, 0 for no churn at all (default 30)
                               --jfr               record a JFR profile of the vroute receiver (kept in the work directory)
                               --keep              keep the work directory (configs, logs, JFR)""");
                     return null;
@@ -262,8 +301,8 @@ public final class IngestBenchmark {
             }
         }
         if (sets < 0) sets = Math.max(1, prefixes / 10);
-        if (churnSeconds < 0) throw new IllegalArgumentException("--churn-seconds must be 0 or more");
-        return new Options(prefixes, sets, seed, receivers, churnRate, churnSeconds, jfr, keep || jfr);
+        if (churnSeconds < 0 || churnWarmUp < 0) throw new IllegalArgumentException("--churn-seconds and --churn-warm-up must be 0 or more");
+        return new Options(prefixes, sets, seed, receivers, churnRate, churnWarmUp, churnSeconds, jfr, keep || jfr);
     }
 
     private static String value(String[] args, int i, String option) {

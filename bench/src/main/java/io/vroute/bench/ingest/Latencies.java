@@ -10,16 +10,17 @@ import java.util.Arrays;
 record Latencies(int count, long p50, long p99, long p999, long max) {
     static final Latencies NONE = new Latencies(0, 0, 0, 0, 0);
 
-    /** Sorts the first {@code n} samples in place and summarises them. */
-    static Latencies of(long[] samples, int n) {
-        if (n == 0) return NONE;
-        Arrays.sort(samples, 0, n);
-        return new Latencies(n, rank(samples, n, 0.50), rank(samples, n, 0.99), rank(samples, n, 0.999), samples[n - 1]);
+    /** Sorts {@code samples[from, to)} in place and summarises them. */
+    static Latencies of(long[] samples, int from, int to) {
+        int n = to - from;
+        if (n <= 0) return NONE;
+        Arrays.sort(samples, from, to);
+        return new Latencies(n, rank(samples, from, n, 0.50), rank(samples, from, n, 0.99), rank(samples, from, n, 0.999), samples[to - 1]);
     }
 
-    private static long rank(long[] sorted, int n, double q) {
+    private static long rank(long[] sorted, int from, int n, double q) {
         int r = (int) Math.ceil(q * n);
-        return sorted[Math.max(0, Math.min(n, r) - 1)];
+        return sorted[from + Math.max(0, Math.min(n, r) - 1)];
     }
 
     /** The line the receiver process prints, read back by {@link #parse}. */
@@ -27,8 +28,9 @@ record Latencies(int count, long p50, long p99, long p999, long max) {
         return count + " " + p50 + " " + p99 + " " + p999 + " " + max;
     }
 
-    static Latencies parse(String line) {
-        String[] f = line.trim().split("\\s+");
-        return new Latencies(Integer.parseInt(f[0]), Long.parseLong(f[1]), Long.parseLong(f[2]), Long.parseLong(f[3]), Long.parseLong(f[4]));
+    /** Reads the five fields {@link #toLine} wrote, starting at {@code f[at]}. */
+    static Latencies parse(String[] f, int at) {
+        return new Latencies(Integer.parseInt(f[at]), Long.parseLong(f[at + 1]), Long.parseLong(f[at + 2]), Long.parseLong(f[at + 3]),
+                Long.parseLong(f[at + 4]));
     }
 }

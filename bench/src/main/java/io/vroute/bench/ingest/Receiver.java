@@ -3,6 +3,7 @@ package io.vroute.bench.ingest;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * One BGP implementation under test, listening in the receiver namespace for the feeder's session. The
@@ -26,19 +27,40 @@ interface Receiver extends AutoCloseable {
      */
     long awaitRoutes(long routes, Duration timeout) throws IOException;
 
+    /**
+     * Waits until the receiver has seen the feeder's session end, dropped its routes and listens for the next
+     * session (the benchmark feeds each receiver twice: the second time into a warmed-up process).
+     */
+    void awaitSessionGone(Duration timeout) throws IOException;
+
+    /** What {@link Memory#heldBytes} counts, for the notes under the results. */
+    String heldMeaning();
+
     /** Memory held now, measured the receiver's way (see {@link Memory}). */
     Memory memory() throws IOException;
 
-    /** Lines worth printing under the results after {@link #awaitRoutes}, e.g. where the time went. */
-    default java.util.List<String> details() { return java.util.List.of(); }
+    /** Lines worth printing under the results about the last {@link #awaitRoutes}, e.g. where the time went. */
+    default List<String> details() { return List.of(); }
 
     /** Whether {@link #churnLatency} can time decisions; the benchmark churns only such receivers. */
     default boolean timesChurn() { return false; }
 
+    /** The churn warm-up is over: what follows is measured (see {@link #timesChurn}). */
+    default void churnWarmedUp() {}
+
     /** Per-update decision latency during churn (see {@link #timesChurn}). */
-    default Latencies churnLatency() throws IOException {
+    default ChurnLatency churnLatency() throws IOException {
         throw new UnsupportedOperationException(name() + " cannot time single decisions");
     }
+
+    /**
+     * @param warmUp   decisions during the warm-up
+     * @param measured decisions after it
+     * @param hiccups  over the measured part, how much later than asked a thread that only sleeps 1 ms at a time
+     *                 woke up in the receiver: the stalls no code of ours caused (CPU taken by other processes,
+     *                 the JIT, the collector, the hypervisor)
+     */
+    record ChurnLatency(Latencies warmUp, Latencies measured, Latencies hiccups) {}
 
     /** Stops the receiver, killing by PID only the processes it started. */
     @Override void close();

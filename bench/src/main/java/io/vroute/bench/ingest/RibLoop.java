@@ -59,6 +59,7 @@ final class RibLoop implements SessionListener {
     private volatile boolean decided;
     /** Volatile, single writer: a reader that sees a count also sees the samples written before it. */
     private volatile int samples, unmatched;
+    private volatile int warmUpSamples = Integer.MAX_VALUE;
     private final Map<Prefix, Long> arrivals = new HashMap<>();
     private long applyNanos, drainNanos, batches, pauses;
     /** Written after every batch: a reader on another thread that reads it first sees the batch's effects. */
@@ -125,11 +126,9 @@ final class RibLoop implements SessionListener {
                 batch.add(first);
                 queue.drainTo(batch, BATCH - 1);
                 boolean timing = decided;
-                long t0 = System.nanoTime();
                 for (Item item : batch) handle(item, timing);
-                long t = System.nanoTime();
-                applyNanos += t - t0;
                 batches++;
+                long t = System.nanoTime();
                 rib.drainChanges(this::changed);
                 drainNanos += System.nanoTime() - t;
                 if (timing) {
@@ -164,15 +163,25 @@ final class RibLoop implements SessionListener {
                     for (Nlri n : a.update().withdrawn()) note(n, a.nanos());
                     for (Nlri n : a.update().announced()) note(n, a.nanos());
                 }
+                long t = System.nanoTime();
                 rib.apply(neighbor, a.update());
+                applyNanos += System.nanoTime() - t;
             }
             case Up u -> {
                 neighbor = new Neighbor(1, "feeder", u.address(), u.asn(), routerId(u.routerId()));
                 report.accept("established");
             }
             case Down d -> {
+                // Session gone, no graceful restart: drop its routes (RFC 4271 §8.2.2, Established -> Idle) and
+                // start counting afresh, so that the next session's table is timed from its first UPDATE.
                 if (neighbor != null) rib.dropNeighbor(neighbor);
                 neighbor = null;
+                rib.drainChanges((p, was, now) -> { });
+                arrivals.clear();
+                decided = false;
+                changes = 0;
+                firstArrival = 0;
+                applyNanos = drainNanos = batches = pauses = 0;
                 report.accept("down " + d.reason());
             }
         }
@@ -208,9 +217,18 @@ final class RibLoop implements SessionListener {
         }
     }
 
-    /** Churn latencies so far (sorts the samples: call once, at the end). */
-    Latencies latencies() {
-        return Latencies.of(latencies, samples);
+    /**
+     * Marks the end of the churn warm-up: samples recorded from now on are the measured ones. Any thread. The
+     * boundary is by completion, so an update or two in flight at the mark may land on either side.
+     */
+    void markWarmedUp() {
+        warmUpSamples = samples;
+    }
+
+    /** Churn latencies before and after {@link #markWarmedUp} (sorts the samples: call once, at the end). */
+    Latencies[] latencies() {
+        int n = samples, w = Math.min(n, warmUpSamples);
+        return new Latencies[] {Latencies.of(latencies, 0, w), Latencies.of(latencies, w, n)};
     }
 
     /** Prefixes queued during churn whose best path did not change (so they have no latency sample). */

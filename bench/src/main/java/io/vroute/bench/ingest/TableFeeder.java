@@ -29,7 +29,9 @@ import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.BitSet;
+import java.util.HashSet;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.Executors;
@@ -78,7 +80,7 @@ public final class TableFeeder {
     public static TableFeeder generate(long seed, int prefixCount, int attributeSets, Inet4Address source) {
         int drawn = prefixCount + prefixCount / 50 + 100;
         SyntheticTable table = SyntheticTable.generate(seed, drawn, attributeSets, ASN, source);
-        java.util.HashSet<Prefix> dropped = new java.util.HashSet<>();
+        HashSet<Prefix> dropped = new HashSet<>();
         List<Integer> usable = new ArrayList<>(drawn);
         for (int i = 0; i < table.size(); i++) {
             Prefix p = table.prefix(i);
@@ -290,9 +292,10 @@ public final class TableFeeder {
          * Churns the table for {@code duration} at {@code perSecond} single-prefix UPDATEs: mostly a prefix
          * re-announced with another table entry's attribute set (an implicit withdraw, RFC 4271 §3.1), and one in
          * ten a withdrawal whose prefix comes back 1,000 updates later. Updates due in the same instant share one
-         * write; each is timestamped when written.
+         * write; each is timestamped when written. {@code atMark} runs on this thread once {@code markAt} has
+         * passed (e.g. to tell the receiver that a warm-up is over); null for none.
          */
-        public ChurnSent churn(int perSecond, Duration duration, long seed) throws IOException {
+        public ChurnSent churn(int perSecond, Duration duration, long seed, Duration markAt, Runnable atMark) throws IOException {
             int total = (int) Math.min(Integer.MAX_VALUE - 8, (long) perSecond * duration.toSeconds());
             long[] sent = new long[total];
             long[] due = new long[total];
@@ -305,6 +308,7 @@ public final class TableFeeder {
             int announcements = 0, withdrawals = 0;
             double interval = 1e9 / perSecond;
             long start = System.nanoTime();
+            long mark = atMark == null ? Long.MAX_VALUE : start + markAt.toNanos();
             int next = 0;
             while (next < total) {
                 long now = System.nanoTime();
@@ -336,13 +340,17 @@ public final class TableFeeder {
                     }
                     batch.writeBytes(MessageEncoder.encode(u, SessionContext.FOUR_OCTET));
                     due[next] = start + (long) (next * interval);
-                    if (inBatch == batchIndex.length) batchIndex = java.util.Arrays.copyOf(batchIndex, inBatch * 2);
+                    if (inBatch == batchIndex.length) batchIndex = Arrays.copyOf(batchIndex, inBatch * 2);
                     batchIndex[inBatch++] = next;
                 }
                 if (inBatch > 0) {
                     write(batch.toByteArray());
                     long at = System.nanoTime();
                     for (int k = 0; k < inBatch; k++) sent[batchIndex[k]] = at;
+                    if (at >= mark) {
+                        atMark.run();
+                        mark = Long.MAX_VALUE;
+                    }
                 }
                 if (next < total) {
                     long wake = start + (long) (next * interval);
@@ -386,10 +394,21 @@ public final class TableFeeder {
         /** Why the session ended, or null while it is up. */
         public String down() { return down; }
 
-        /** Closes the connection without a NOTIFICATION (the receivers are torn down right after). */
+        /**
+         * Ends the session with Cease / Administrative Shutdown (RFC 4486 §4, with an RFC 9003 §2 shutdown
+         * communication) and closes the connection; the receiver drops the feeder's routes.
+         */
         @Override
         public void close() {
             keepalives.shutdownNow();
+            if (down == null) {
+                try {
+                    write(MessageEncoder.encode(NotificationMessage.shutdown(NotificationMessage.ADMINISTRATIVE_SHUTDOWN, "feed finished"),
+                            SessionContext.FOUR_OCTET));
+                } catch (IOException e) {
+                    // the receiver is already gone: closing is all that is left
+                }
+            }
             try {
                 socket.close();
             } catch (IOException ignored) {

@@ -6,10 +6,12 @@ import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
@@ -29,6 +31,7 @@ final class VrouteReceiver implements Receiver {
     private final long localAs;
     private final long expected;
     private final int latencySamples;
+    private final int hiccupSamples;
     private final List<String> extraFlags;
     private final LinkedBlockingQueue<Line> lines = new LinkedBlockingQueue<>();
     private Process jvm;
@@ -37,31 +40,37 @@ final class VrouteReceiver implements Receiver {
 
     /**
      * @param latencySamples room for churn samples in the receiver (allocated before its idle measurement)
+     * @param hiccupSamples  room for hiccup samples, one per millisecond of measured churn
      * @param extraFlags     more JVM flags, e.g. a JFR recording
      */
-    VrouteReceiver(BenchNetwork network, Path workDir, long localAs, long expected, int latencySamples, List<String> extraFlags) {
+    VrouteReceiver(BenchNetwork network, Path workDir, long localAs, long expected, int latencySamples, int hiccupSamples,
+                   List<String> extraFlags) {
         this.network = network;
         this.dir = workDir.resolve("vroute");
         this.localAs = localAs;
         this.expected = expected;
         this.latencySamples = latencySamples;
+        this.hiccupSamples = hiccupSamples;
         this.extraFlags = List.copyOf(extraFlags);
     }
 
     @Override public String name() { return "vroute"; }
 
+    @Override public String heldMeaning() { return "heap in use after a full GC"; }
+
     @Override public InetSocketAddress address() { return new InetSocketAddress(BenchNetwork.RECEIVER, 179); }
 
     @Override
     public void start() throws IOException {
-        java.nio.file.Files.createDirectories(dir);
+        Files.createDirectories(dir);
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(JVM_FLAGS);
         cmd.addAll(extraFlags);
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), VrouteReceiverJvm.class.getName(),
                 BenchNetwork.RECEIVER.getHostAddress(), Long.toString(localAs), BenchNetwork.FEEDER.getHostAddress(),
-                Long.toString(TableFeeder.ASN), Long.toString(expected), Integer.toString(latencySamples)));
+                Long.toString(TableFeeder.ASN), Long.toString(expected), Integer.toString(latencySamples),
+                Integer.toString(hiccupSamples)));
         jvm = new ProcessBuilder(network.inReceiverNamespace(cmd)).redirectError(dir.resolve("receiver.log").toFile()).start();
         commands = new PrintStream(jvm.getOutputStream(), true, StandardCharsets.UTF_8);
         Thread reader = new Thread(() -> {
@@ -94,13 +103,21 @@ final class VrouteReceiver implements Receiver {
             throw new IOException(e.getMessage() + " (" + status + ")", e);
         }
         String[] f = l.text().split(" ");
-        details.add(String.format(java.util.Locale.ROOT, "first UPDATE arrival to last decision, inside the receiver: %.2f s; the RIB"
+        details.clear();
+        details.add(String.format(Locale.ROOT, "first UPDATE arrival to last decision, inside the receiver: %.2f s; the RIB"
                         + " thread spent %.2f s in apply and %.2f s in drainChanges over %s batches and paused reading %s times",
                 Long.parseLong(f[3]) / 1e9, Long.parseLong(f[4]) / 1e9, Long.parseLong(f[5]) / 1e9, f[6], f[7]));
+        details.add(String.format(Locale.ROOT, "meanwhile the receiver JVM spent %.2f s compiling (JIT, all compiler threads)"
+                + " and ran %s GC cycles taking %.2f s (mostly concurrent)", Long.parseLong(f[8]) / 1e3, f[9], Long.parseLong(f[10]) / 1e3));
         return l.nanos();
     }
 
     @Override public List<String> details() { return List.copyOf(details); }
+
+    @Override
+    public void awaitSessionGone(Duration timeout) throws IOException {
+        await("down", timeout); // sent once the RIB thread has dropped the session's routes
+    }
 
     @Override
     public Memory memory() throws IOException {
@@ -112,13 +129,18 @@ final class VrouteReceiver implements Receiver {
     @Override public boolean timesChurn() { return true; }
 
     @Override
-    public Latencies churnLatency() throws IOException {
-        commands.println("latency");
-        String text = await("latency", Duration.ofSeconds(30)).text();
-        return Latencies.parse(text.substring("latency ".length()));
+    public void churnWarmedUp() {
+        commands.println("mark");
     }
 
-    /** Waits for a line starting with {@code word}, skipping "established"; fails on "error" and "down". */
+    @Override
+    public ChurnLatency churnLatency() throws IOException {
+        commands.println("latency");
+        String[] f = await("latency", Duration.ofSeconds(30)).text().split(" ");
+        return new ChurnLatency(Latencies.parse(f, 1), Latencies.parse(f, 6), Latencies.parse(f, 11));
+    }
+
+    /** Waits for a line starting with {@code word}, skipping others; fails on "error", and on "down" unless awaited. */
     private Line await(String word, Duration timeout) throws IOException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {

@@ -7,6 +7,8 @@ import io.vroute.bgp.wire.AddressFamily;
 import io.vroute.rib.Rib;
 import io.vroute.rib.RibOptions;
 import java.io.BufferedReader;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
@@ -23,24 +25,28 @@ import java.util.Set;
  *
  * <pre>
  *   out: ready | established | down REASON | error TEXT
- *        decided ROUTES CHANGES NANOS APPLY_NANOS DRAIN_NANOS BATCHES PAUSES
+ *        decided ROUTES CHANGES NANOS APPLY_NANOS DRAIN_NANOS BATCHES PAUSES JIT_MS GC_CYCLES GC_MS
  *          (from the first UPDATE's arrival; the RIB thread's time in apply and in drainChanges; batches it ran;
- *          how often it paused the socket)
+ *          how often it paused the socket; since the last memory measurement or session end: JIT compilation
+ *          time summed over compiler threads, garbage collection cycles and their time as the collectors report it)
  *   in:  memory   -> memory HEAP_USED_AFTER_FULL_GC RSS
- *        latency  -> latency COUNT P50 P99 P999 MAX UNMATCHED   (nanoseconds)
+ *        mark     -> marked   (the churn warm-up is over: decisions from now on are measured, and hiccups)
+ *        latency  -> latency WARM_UP MEASURED HICCUPS UNMATCHED
+ *                    (each of the three: COUNT P50 P99 P999 MAX in nanoseconds; UNMATCHED: churned prefixes whose
+ *                    best path did not change, so they have no sample)
  *        status   -> status TEXT
  *        quit     -> (closes the session and exits)
  * </pre>
- * Arguments: {@code LISTEN_ADDRESS LOCAL_AS PEER_ADDRESS PEER_AS EXPECTED_ROUTES LATENCY_SAMPLES}.
+ * Arguments: {@code LISTEN_ADDRESS LOCAL_AS PEER_ADDRESS PEER_AS EXPECTED_ROUTES LATENCY_SAMPLES HICCUP_SAMPLES}.
  */
 final class VrouteReceiverJvm {
     private VrouteReceiverJvm() {}
 
     public static void main(String[] args) throws Exception {
-        PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true, StandardCharsets.UTF_8);
+        PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
         System.setOut(System.err); // library output must not mix with the protocol
-        if (args.length != 6) {
-            out.println("error usage: VrouteReceiverJvm LISTEN_ADDRESS LOCAL_AS PEER_ADDRESS PEER_AS EXPECTED_ROUTES LATENCY_SAMPLES");
+        if (args.length != 7) {
+            out.println("error usage: VrouteReceiverJvm LISTEN_ADDRESS LOCAL_AS PEER_ADDRESS PEER_AS EXPECTED_ROUTES LATENCY_SAMPLES HICCUP_SAMPLES");
             System.exit(2);
         }
         InetAddress listen = InetAddress.getByName(args[0]);
@@ -49,9 +55,14 @@ final class VrouteReceiverJvm {
         long peerAs = Long.parseLong(args[3]);
         long expected = Long.parseLong(args[4]);
         long[] samples = new long[Integer.parseInt(args[5])]; // before the idle measurement, so not counted as held
+        Hiccups hiccups = new Hiccups(Integer.parseInt(args[6]));
 
         Rib rib = new Rib(new RibOptions(localAs, true), nextHop -> "eni-feeder");
-        RibLoop loop = new RibLoop(rib, expected, samples, line -> { synchronized (out) { out.println(line); } });
+        RibLoop loop = new RibLoop(rib, expected, samples, line -> {
+            String l = line.startsWith("decided ") ? line + " " + JvmWork.since() : line;
+            if (line.startsWith("down ")) JvmWork.mark();
+            synchronized (out) { out.println(l); }
+        });
         loop.start();
         BgpSpeaker speaker;
         try {
@@ -69,11 +80,24 @@ final class VrouteReceiverJvm {
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         for (String cmd; (cmd = in.readLine()) != null; ) {
             String reply = switch (cmd.trim()) {
-                case "memory" -> "memory " + heapAfterFullGc() + " " + ProcessMemory.rss(ProcessHandle.current().pid());
-                case "latency" -> "latency " + loop.latencies().toLine() + " " + loop.unmatched();
+                case "memory" -> {
+                    String m = "memory " + heapAfterFullGc() + " " + ProcessMemory.rss(ProcessHandle.current().pid());
+                    JvmWork.mark(); // the explicit collections are not the feed's
+                    yield m;
+                }
+                case "mark" -> {
+                    loop.markWarmedUp();
+                    hiccups.record(true);
+                    yield "marked";
+                }
+                case "latency" -> {
+                    hiccups.record(false);
+                    Latencies[] l = loop.latencies();
+                    yield "latency " + l[0].toLine() + " " + l[1].toLine() + " " + hiccups.summary().toLine() + " " + loop.unmatched();
+                }
                 case "status" -> "status " + loop.status();
                 case "quit" -> null;
-                default -> "error unknown command '" + cmd + "': use memory, latency, status or quit";
+                default -> "error unknown command '" + cmd + "': use memory, mark, latency, status or quit";
             };
             if (reply == null) break;
             synchronized (out) { out.println(reply); }
@@ -81,6 +105,34 @@ final class VrouteReceiverJvm {
         loop.stop();
         speaker.close("benchmark finished");
         System.exit(0);
+    }
+
+    /** JIT and GC work since the last {@link #mark} (or the JVM's start). */
+    private static final class JvmWork {
+        private static long jit, cycles, gcMs;
+
+        static synchronized void mark() {
+            long[] now = now();
+            jit = now[0];
+            cycles = now[1];
+            gcMs = now[2];
+        }
+
+        /** "JIT_MS GC_CYCLES GC_MS" since the last mark. */
+        static synchronized String since() {
+            long[] now = now();
+            return (now[0] - jit) + " " + (now[1] - cycles) + " " + (now[2] - gcMs);
+        }
+
+        private static long[] now() {
+            long c = 0, ms = 0;
+            for (var gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+                if (!gc.getName().contains("Cycles")) continue; // ZGC also has beans for its pauses: count each cycle once
+                c += Math.max(0, gc.getCollectionCount());
+                ms += Math.max(0, gc.getCollectionTime());
+            }
+            return new long[] {ManagementFactory.getCompilationMXBean().getTotalCompilationTime(), c, ms};
+        }
     }
 
     /** Heap in use after two explicit full collections (with ZGC, System.gc() is a synchronous major cycle). */
