@@ -1,12 +1,16 @@
 package io.vroute.api;
 
+import io.vroute.server.Region;
 import io.vroute.server.Server;
 import io.vroute.server.TagSet;
+import io.vroute.vpc.Network;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 
 /** CreateTags, DeleteTags and DescribeTags, for every resource vroute has. */
@@ -29,7 +33,16 @@ final class TagActions {
         Map<String, String> tags = q.tags("Tag");
         if (tags.isEmpty()) throw new Ec2Exception("MissingParameter", "The request must contain the parameter Tag.1.Key");
         q.checkDryRun();
-        server.call(r -> { r.createTags(ids, tags); return null; });
+        server.call(r -> {
+            requireVpcResources(r, ids);
+            for (String id : ids) {
+                Set<String> keys = new HashSet<>(r.tagsOf(id).keySet());
+                keys.addAll(tags.keySet());
+                Tagging.checkLimit(id, keys.size());
+            }
+            r.createTags(ids, tags);
+            return null;
+        });
         w.element("return", true);
     }
 
@@ -43,7 +56,11 @@ final class TagActions {
             if (key != null) tags.put(key, t.string("Value"));
         }
         q.checkDryRun();
-        server.call(r -> { r.deleteTags(ids, tags); return null; });
+        server.call(r -> {
+            requireVpcResources(r, ids);
+            r.deleteTags(ids, tags);
+            return null;
+        });
         w.element("return", true);
     }
 
@@ -72,6 +89,24 @@ final class TagActions {
             x.element("value", row.value());
         });
         w.element("nextToken", page.nextToken());
+    }
+
+    /**
+     * A VPC resource id that names nothing gets its kind's own error, as EC2 answers it
+     * ({@code InvalidSubnetID.NotFound}, {@code InvalidVpcID.Malformed}, ...), rather than a generic one.
+     */
+    private static void requireVpcResources(Region r, List<String> ids) {
+        Network n = r.network();
+        for (String id : ids) {
+            switch (resourceType(id)) {
+                case "vpc" -> n.vpc(id);
+                case "subnet" -> n.subnet(id);
+                case "network-interface" -> n.networkInterface(id);
+                case "internet-gateway" -> n.internetGateway(id);
+                case "route-table" -> n.routeTable(id);
+                default -> { }
+            }
+        }
     }
 
     static String resourceType(String id) {

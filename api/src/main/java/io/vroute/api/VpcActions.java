@@ -390,7 +390,8 @@ final class VpcActions {
         f.put("association.route-table-association-id", x -> x.table().associations().stream().map(RouteTable.Association::routeTableAssociationId).toList());
         f.put("association.subnet-id", x -> x.table().associations().stream().map(RouteTable.Association::subnetId).filter(s -> s != null).toList());
         f.put("association.gateway-id", x -> x.table().associations().stream().map(RouteTable.Association::gatewayId).filter(s -> s != null).toList());
-        f.put("association.main", x -> List.of(Boolean.toString(x.table().mainTable())));
+        // One value per association, as EC2 does: a table associated with nothing matches neither true nor false.
+        f.put("association.main", x -> x.table().associations().stream().map(a -> Boolean.toString(a.main())).toList());
         f.put("route.destination-cidr-block", x -> x.routes().stream().map(RouteView::destinationCidrBlock).filter(s -> s != null).toList());
         f.put("route.destination-ipv6-cidr-block", x -> x.routes().stream().map(RouteView::destinationIpv6CidrBlock).filter(s -> s != null).toList());
         f.put("route.gateway-id", x -> x.routes().stream().map(RouteView::gatewayId).filter(s -> s != null).toList());
@@ -430,6 +431,10 @@ final class VpcActions {
     }
 
     private static String destination(QueryRequest q) {
+        if (q.string("DestinationPrefixListId") != null) {
+            throw new Ec2Exception("InvalidParameterValue", "Prefix lists (DestinationPrefixListId) are not modelled by"
+                    + " vroute: give the destination as DestinationCidrBlock or DestinationIpv6CidrBlock");
+        }
         String v4 = q.string("DestinationCidrBlock");
         String v6 = q.string("DestinationIpv6CidrBlock");
         if (v4 == null && v6 == null) {
@@ -448,13 +453,20 @@ final class VpcActions {
         String gateway = q.string("GatewayId");
         String eni = q.string("NetworkInterfaceId");
         for (String unsupported : List.of("NatGatewayId", "TransitGatewayId", "VpcPeeringConnectionId", "InstanceId",
-                "EgressOnlyInternetGatewayId", "CarrierGatewayId", "LocalGatewayId", "VpcEndpointId", "CoreNetworkArn")) {
+                "EgressOnlyInternetGatewayId", "CarrierGatewayId", "LocalGatewayId", "VpcEndpointId", "CoreNetworkArn",
+                "OdbNetworkArn")) {
             if (q.string(unsupported) != null) {
                 throw new Ec2Exception("InvalidParameterValue", unsupported + " targets are not modelled by vroute: route to a"
                         + " network interface (NetworkInterfaceId) or a gateway (GatewayId igw-... or local)");
             }
         }
-        if ("true".equals(q.string("LocalTarget"))) gateway = "local";
+        if (q.bool("LocalTarget", false)) {
+            if (gateway != null && !gateway.equals("local") || eni != null) {
+                throw new Ec2Exception("InvalidParameterCombination", "LocalTarget points the route back at 'local';"
+                        + " give it without GatewayId or NetworkInterfaceId");
+            }
+            gateway = "local";
+        }
         if (gateway == null && eni == null) {
             throw new Ec2Exception("MissingParameter", "The request must contain a target: GatewayId or NetworkInterfaceId");
         }
@@ -472,8 +484,13 @@ final class VpcActions {
         String table = q.required("RouteTableId");
         String subnet = q.string("SubnetId");
         String gateway = q.string("GatewayId");
-        if ((subnet == null) == (gateway == null)) {
-            throw new Ec2Exception("MissingParameter", "The request must contain exactly one of SubnetId or GatewayId");
+        if (subnet == null && gateway == null) {
+            throw new Ec2Exception("MissingParameter", "The request must contain SubnetId (a subnet association) or"
+                    + " GatewayId (an internet gateway's edge association)");
+        }
+        if (subnet != null && gateway != null) {
+            throw new Ec2Exception("InvalidParameterCombination", "Give SubnetId or GatewayId, not both: a route table"
+                    + " association is with one subnet or one internet gateway");
         }
         q.checkDryRun();
         RouteTable.Association a = server.call(r -> r.network().associateRouteTable(table, subnet, gateway));
