@@ -103,13 +103,14 @@ public final class IngestBenchmark {
         } finally {
             if (feederThread != null) feederThread.shutdownNow();
             closeAll(open);
+            boolean exiting = false;
             try {
                 Runtime.getRuntime().removeShutdownHook(cleanup);
             } catch (IllegalStateException e) {
-                return false; // the JVM is going down (Ctrl-C): the hook cleans up
+                exiting = true; // the JVM is going down (Ctrl-C): the hook cleans up
             }
-            if (ok && !o.keep()) delete(work);
-            else if (ok) System.out.println("work directory kept: " + work);
+            if (ok && !exiting && !o.keep()) delete(work);
+            else if (ok && !exiting) System.out.println("work directory kept: " + work);
         }
         return ok;
     }

@@ -7,9 +7,11 @@ import java.util.List;
 
 /**
  * One BGP implementation under test, listening in the receiver namespace for the feeder's session. The
- * benchmark drives every receiver the same way: {@link #start}, {@link #memory} while idle, feed, {@link
- * #awaitRoutes}, {@link #memory} again, optionally churn and {@link #churnLatency}, then {@link #close}.
- * Another implementation (the full {@code vroute serve} daemon, say) only needs this interface.
+ * benchmark drives every receiver the same way: {@link #start}; {@link #memory} while idle; feed and {@link
+ * #awaitRoutes}; {@link #memory} again; if it {@link #timesChurn}, churn with {@link #churnWarmedUp} after the
+ * warm-up, then {@link #churnLatency}; end the session and {@link #awaitSessionGone}; feed again over a new
+ * session and {@link #awaitRoutes}; {@link #close}. Another implementation (the full {@code vroute serve}
+ * daemon, say) only needs this interface.
  */
 interface Receiver extends AutoCloseable {
     /** Short name for the results table, e.g. "BIRD 2.0.12". */
@@ -18,7 +20,10 @@ interface Receiver extends AutoCloseable {
     /** Where the feeder connects. */
     InetSocketAddress address();
 
-    /** Starts the receiver and returns once it accepts the feeder's connection, configured as a passive peer of AS 65001. */
+    /**
+     * Starts the receiver and returns once it accepts the feeder's connection: a passive peer 10.0.1.1 of AS
+     * {@link TableFeeder#ASN}.
+     */
     void start() throws IOException;
 
     /**
