@@ -22,7 +22,16 @@ import java.util.concurrent.TimeUnit;
  */
 final class VrouteReceiver implements Receiver {
     /** The receiver JVM's flags, as documented in docs/BENCHMARKS.md. */
-    static final List<String> JVM_FLAGS = List.of("-XX:+UseZGC", "-Xmx4g", "--enable-native-access=ALL-UNNAMED");
+    /** The receiver JVM's flags; {@code -Dvroute.bench.receiverFlags="-XX:+UseG1GC -Xmx4g"} replaces the collector and heap ones. */
+    static final List<String> JVM_FLAGS = flags();
+
+    private static List<String> flags() {
+        String custom = System.getProperty("vroute.bench.receiverFlags");
+        List<String> out = new java.util.ArrayList<>(custom == null ? List.of("-XX:+UseZGC", "-Xmx4g")
+                : List.of(custom.trim().split("\\s+")));
+        out.add("--enable-native-access=ALL-UNNAMED");
+        return List.copyOf(out);
+    }
 
     private record Line(String text, long nanos) {}
 
