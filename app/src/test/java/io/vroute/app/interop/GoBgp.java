@@ -43,6 +43,11 @@ final class GoBgp extends Daemon {
         static Neighbor ipv6(String address, long peerAs) {
             return new Neighbor(address, peerAs, "ipv6-unicast");
         }
+
+        /** Both unicast families over one session (RFC 4760). */
+        static Neighbor dualStack(String address, long peerAs) {
+            return new Neighbor(address, peerAs, "ipv4-unicast,ipv6-unicast");
+        }
     }
 
     private final String routerId;
@@ -89,9 +94,11 @@ final class GoBgp extends Daemon {
             t.append("    connect-retry = 1\n");
             t.append("    hold-time = ").append(holdTime).append('\n');
             t.append("    keepalive-interval = ").append(Math.max(1, holdTime / 3)).append('\n');
-            t.append("  [[neighbors.afi-safis]]\n");
-            t.append("    [neighbors.afi-safis.config]\n");
-            t.append("      afi-safi-name = \"").append(n.afiSafi()).append("\"\n");
+            for (String family : n.afiSafi().split(",")) {
+                t.append("  [[neighbors.afi-safis]]\n");
+                t.append("    [neighbors.afi-safis.config]\n");
+                t.append("      afi-safi-name = \"").append(family).append("\"\n");
+            }
         }
         return t.toString();
     }

@@ -72,7 +72,7 @@ class RouteServerScenarioInteropTest {
         String az1 = lab.host("az1", vpcNs, "10.0.1.10/24");
         String az2 = lab.host("az2", vpcNs, "10.0.2.10/24");
         GoBgp active = new GoBgp(lab, az1, "instance-rs-az1", 65001, "10.0.1.10", List.of("10.0.1.10"),
-                addrA.stream().map(a -> GoBgp.Neighbor.ipv4(a, 65000)).toList(), 9).start();
+                addrA.stream().map(a -> GoBgp.Neighbor.dualStack(a, 65000)).toList(), 9).start();
         GoBgp standby = new GoBgp(lab, az2, "instance-rs-az2", 65001, "10.0.2.10", List.of("10.0.2.10"),
                 addrB.stream().map(a -> GoBgp.Neighbor.ipv4(a, 65000)).toList(), 9).start();
         active.cli("global", "rib", "add", FLOATING);
@@ -88,6 +88,12 @@ class RouteServerScenarioInteropTest {
         for (String t : b.tables()) awaitTarget(ec2, t, b.eniA(), Duration.ofSeconds(5));
         Route installed = inVpc.call(() -> floatingRoute(ec2, b.tables().get(0)));
         assertEquals("Advertisement", installed.originAsString(), "origin of the installed route: " + installed);
+
+        // IPv6 over the same sessions (MP-BGP, RFC 4760): the next hop is the active instance's IPv6 address.
+        active.cli("global", "rib", "-a", "ipv6", "add", "2001:db8:100::/48", "nexthop", "fd00:10:0:1::10");
+        await("2001:db8:100::/48 -> " + b.eniA(), Duration.ofSeconds(20), () -> inVpc.call(() ->
+                ec2.describeRouteTables(r -> r.routeTableIds(b.tables().get(2))).routeTables().get(0).routes().stream()
+                        .anyMatch(r -> "2001:db8:100::/48".equals(r.destinationIpv6CidrBlock()) && b.eniA().equals(r.networkInterfaceId()))));
 
         // Failover: the active appliance hangs; after the hold time the tables point at the standby.
         long t0 = System.nanoTime();
@@ -118,8 +124,8 @@ class RouteServerScenarioInteropTest {
     }
 
     private static Built build(Ec2Client ec2) {
-        String vpc = ec2.createVpc(r -> r.cidrBlock("10.0.0.0/16")).vpc().vpcId();
-        String s1 = ec2.createSubnet(r -> r.vpcId(vpc).cidrBlock("10.0.1.0/24").availabilityZone("us-east-1a")).subnet().subnetId();
+        String vpc = ec2.createVpc(r -> r.cidrBlock("10.0.0.0/16").ipv6CidrBlock("fd00:10::/56")).vpc().vpcId();
+        String s1 = ec2.createSubnet(r -> r.vpcId(vpc).cidrBlock("10.0.1.0/24").ipv6CidrBlock("fd00:10:0:1::/64").availabilityZone("us-east-1a")).subnet().subnetId();
         String s2 = ec2.createSubnet(r -> r.vpcId(vpc).cidrBlock("10.0.2.0/24").availabilityZone("us-east-1b")).subnet().subnetId();
         String s3 = ec2.createSubnet(r -> r.vpcId(vpc).cidrBlock("10.0.3.0/24").availabilityZone("us-east-1a")).subnet().subnetId();
         String igw = ec2.createInternetGateway(r -> {}).internetGateway().internetGatewayId();
@@ -131,7 +137,8 @@ class RouteServerScenarioInteropTest {
             ec2.createRoute(r -> r.routeTableId(t).destinationCidrBlock("0.0.0.0/0").gatewayId(igw));
             tables.add(t);
         }
-        String eniA = ec2.createNetworkInterface(r -> r.subnetId(s1).privateIpAddress("10.0.1.10").description("instance-rs-az1"))
+        String eniA = ec2.createNetworkInterface(r -> r.subnetId(s1).privateIpAddress("10.0.1.10").description("instance-rs-az1")
+                        .ipv6Addresses(a -> a.ipv6Address("fd00:10:0:1::10")))
                 .networkInterface().networkInterfaceId();
         String eniB = ec2.createNetworkInterface(r -> r.subnetId(s2).privateIpAddress("10.0.2.10").description("instance-rs-az2"))
                 .networkInterface().networkInterfaceId();
