@@ -10,7 +10,6 @@ import io.vroute.server.RouteServerPeer;
 import io.vroute.server.RouteServerPropagation;
 import io.vroute.server.RoutingDatabaseEntry;
 import io.vroute.server.Server;
-import io.vroute.server.ServerException;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -76,12 +75,12 @@ final class RouteServerActions {
     private void deleteRouteServer(QueryRequest q, XmlWriter w) {
         String id = q.required("RouteServerId");
         q.checkDryRun();
-        Object[] res = server.call(r -> {
+        Tagged<RouteServer> res = server.call(r -> {
             Map<String, String> tags = r.tagsOf(id);
-            return new Object[] {r.deleteRouteServer(id), tags};
+            return new Tagged<>(r.deleteRouteServer(id), tags);
         });
         w.start("routeServer");
-        writeRouteServer(w, (RouteServer) res[0], cast(res[1]));
+        writeRouteServer(w, res.value(), res.tags());
         w.end();
     }
 
@@ -91,9 +90,9 @@ final class RouteServerActions {
         Long duration = q.longValue("PersistRoutesDuration", 1, 5);
         Boolean sns = q.bool("SnsNotificationsEnabled");
         q.checkDryRun();
-        Object[] res = server.call(r -> new Object[] {r.modifyRouteServer(id, persist, duration, sns), r.tagsOf(id)});
+        Tagged<RouteServer> res = server.call(r -> new Tagged<>(r.modifyRouteServer(id, persist, duration, sns), r.tagsOf(id)));
         w.start("routeServer");
-        writeRouteServer(w, (RouteServer) res[0], cast(res[1]));
+        writeRouteServer(w, res.value(), res.tags());
         w.end();
     }
 
@@ -169,25 +168,25 @@ final class RouteServerActions {
         String subnet = q.required("SubnetId");
         List<TagSpecification> specs = Tagging.specifications(q, "route-server-endpoint");
         q.checkDryRun();
-        Object[] res = server.call(r -> {
+        Tagged<RouteServerEndpoint> res = server.call(r -> {
             RouteServerEndpoint e = r.createEndpoint(id, subnet);
             Tagging.apply(r, e.routeServerEndpointId(), specs);
-            return new Object[] {e, r.tagsOf(e.routeServerEndpointId())};
+            return new Tagged<>(e, r.tagsOf(e.routeServerEndpointId()));
         });
         w.start("routeServerEndpoint");
-        writeEndpoint(w, (RouteServerEndpoint) res[0], cast(res[1]));
+        writeEndpoint(w, res.value(), res.tags());
         w.end();
     }
 
     private void deleteEndpoint(QueryRequest q, XmlWriter w) {
         String id = q.required("RouteServerEndpointId");
         q.checkDryRun();
-        Object[] res = server.call(r -> {
+        Tagged<RouteServerEndpoint> res = server.call(r -> {
             Map<String, String> tags = r.tagsOf(id);
-            return new Object[] {r.deleteEndpoint(id), tags};
+            return new Tagged<>(r.deleteEndpoint(id), tags);
         });
         w.start("routeServerEndpoint");
-        writeEndpoint(w, (RouteServerEndpoint) res[0], cast(res[1]));
+        writeEndpoint(w, res.value(), res.tags());
         w.end();
     }
 
@@ -235,26 +234,26 @@ final class RouteServerActions {
         String liveness = bgp.enumValue("PeerLivenessDetection", LIVENESS);
         List<TagSpecification> specs = Tagging.specifications(q, "route-server-peer");
         q.checkDryRun();
-        Object[] res = server.call(r -> {
+        PeerView res = server.call(r -> {
             RouteServerPeer p = r.createPeer(endpoint, address, asn, liveness);
             Tagging.apply(r, p.routeServerPeerId(), specs);
-            return new Object[] {p, r.tagsOf(p.routeServerPeerId()), r.peerState(p.routeServerPeerId())};
+            return new PeerView(p, r.tagsOf(p.routeServerPeerId()), r.peerState(p.routeServerPeerId()));
         });
         w.start("routeServerPeer");
-        writePeer(w, (RouteServerPeer) res[0], cast(res[1]), (PeerState) res[2]);
+        writePeer(w, res.peer(), res.tags(), res.state());
         w.end();
     }
 
     private void deletePeer(QueryRequest q, XmlWriter w) {
         String id = q.required("RouteServerPeerId");
         q.checkDryRun();
-        Object[] res = server.call(r -> {
+        PeerView res = server.call(r -> {
             Map<String, String> tags = r.tagsOf(id);
             PeerState st = r.peerState(id);
-            return new Object[] {r.deletePeer(id), tags, st};
+            return new PeerView(r.deletePeer(id), tags, st);
         });
         w.start("routeServerPeer");
-        writePeer(w, (RouteServerPeer) res[0], cast(res[1]), (PeerState) res[2]);
+        writePeer(w, res.peer(), res.tags(), res.state());
         w.end();
     }
 
@@ -353,9 +352,9 @@ final class RouteServerActions {
         String id = q.required("RouteServerId");
         List<Filter> filters = q.filters();
         q.checkDryRun();
-        Object[] res = server.call(r -> new Object[] {r.routingDatabase(id), r.areRoutesPersisted(id)});
-        @SuppressWarnings("unchecked")
-        List<RoutingDatabaseEntry> routes = (List<RoutingDatabaseEntry>) res[0];
+        record Database(List<RoutingDatabaseEntry> routes, boolean persisted) {}
+        Database res = server.call(r -> new Database(r.routingDatabase(id), r.areRoutesPersisted(id)));
+        List<RoutingDatabaseEntry> routes = res.routes();
         Map<String, Function<RoutingDatabaseEntry, Collection<String>>> fields = Map.of(
                 "prefix", x -> List.of(x.prefix()),
                 "route-status", x -> List.of(x.routeStatus()),
@@ -364,7 +363,7 @@ final class RouteServerActions {
                 "route-server-endpoint-id", x -> List.of(x.routeServerEndpointId() == null ? "" : x.routeServerEndpointId()),
                 "med", x -> x.med() == null ? List.of() : List.of(Long.toString(x.med())));
         Page<RoutingDatabaseEntry> page = Page.of(Filters.apply(routes, filters, fields, x -> Map.of()), q, 1000, 5, 1000);
-        w.element("areRoutesPersisted", (Boolean) res[1]);
+        w.element("areRoutesPersisted", res.persisted());
         w.list("routeSet", page.items(), RouteServerActions::writeRoute);
         w.element("nextToken", page.nextToken());
     }
@@ -401,12 +400,9 @@ final class RouteServerActions {
         w.element("explanation", e.render());
     }
 
-    @SuppressWarnings("unchecked")
-    private static Map<String, String> cast(Object o) {
-        return (Map<String, String>) o;
-    }
+    /** A resource and its tags, read together on the control thread. */
+    private record Tagged<T>(T value, Map<String, String> tags) {}
 
-    static ServerException notFound(String code, String message) {
-        return new ServerException(code, message);
-    }
+    /** A peer, its tags and its live session status, read together on the control thread. */
+    private record PeerView(RouteServerPeer peer, Map<String, String> tags, PeerState state) {}
 }
