@@ -34,8 +34,29 @@ import java.util.stream.Collectors;
 final class GoBgp extends Daemon {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** One [[neighbors]] block: a route server endpoint and the afi-safi it carries. */
-    record Neighbor(String address, long peerAs, String afiSafi) {
+    /**
+     * One [[neighbors]] block: a route server endpoint and the afi-safi it carries; optionally a TCP-MD5
+     * {@code auth-password}, GTSM ({@code ttl-security} with {@code ttl-min}, 0 for none) and ADD-PATH send
+     * ({@code add-paths send-max}, 0 for none).
+     */
+    record Neighbor(String address, long peerAs, String afiSafi, String authPassword, int ttlMin, int addPathSendMax) {
+        Neighbor(String address, long peerAs, String afiSafi) {
+            this(address, peerAs, afiSafi, null, 0, 0);
+        }
+
+        Neighbor authPassword(String password) {
+            return new Neighbor(address, peerAs, afiSafi, password, ttlMin, addPathSendMax);
+        }
+
+        Neighbor ttlSecurity(int min) {
+            return new Neighbor(address, peerAs, afiSafi, authPassword, min, addPathSendMax);
+        }
+
+        /** RFC 7911: up to {@code max} paths per prefix to a peer that can receive them. */
+        Neighbor addPathSend(int max) {
+            return new Neighbor(address, peerAs, afiSafi, authPassword, ttlMin, max);
+        }
+
         static Neighbor ipv4(String address, long peerAs) {
             return new Neighbor(address, peerAs, "ipv4-unicast");
         }
@@ -90,10 +111,20 @@ final class GoBgp extends Daemon {
             t.append("  [neighbors.config]\n");
             t.append("    neighbor-address = \"").append(n.address()).append("\"\n");
             t.append("    peer-as = ").append(n.peerAs()).append('\n');
+            if (n.authPassword() != null) t.append("    auth-password = \"").append(n.authPassword()).append("\"\n");
             t.append("  [neighbors.timers.config]\n");
             t.append("    connect-retry = 1\n");
             t.append("    hold-time = ").append(holdTime).append('\n');
             t.append("    keepalive-interval = ").append(Math.max(1, holdTime / 3)).append('\n');
+            if (n.ttlMin() > 0) {
+                t.append("  [neighbors.ttl-security.config]\n");
+                t.append("    enabled = true\n");
+                t.append("    ttl-min = ").append(n.ttlMin()).append('\n');
+            }
+            if (n.addPathSendMax() > 0) {
+                t.append("  [neighbors.add-paths.config]\n");
+                t.append("    send-max = ").append(n.addPathSendMax()).append('\n');
+            }
             for (String family : n.afiSafi().split(",")) {
                 t.append("  [[neighbors.afi-safis]]\n");
                 t.append("    [neighbors.afi-safis.config]\n");
