@@ -255,6 +255,8 @@ class BgpSpeakerTest extends LoopbackTest {
         s.addPeer(PeerConfig.builder(ip("127.0.17.2"), 65001).build());
         RawPeer p = raw("127.0.17.2", s);
         p.establish(RawPeer.open(65001, 90, "10.0.0.2"));
+        // Our KEEPALIVE may still be on its way when establish() returns: only an Established session has a "down".
+        ev.await("established 127.0.17.2", 5000);
         s.removePeer(ip("127.0.17.2"), null);
         NotificationMessage n = p.await(NotificationMessage.class);
         assertEquals(NotificationMessage.CEASE, n.code());
