@@ -242,7 +242,7 @@ class RoutingTest {
 
     @Test
     void persistRoutesKeepsEverythingWhileAllSessionsAreDownThenResumes() throws Exception {
-        start(ServerConfig.defaults(dir).withBgpPort(0).withPersistRouteUnit(Duration.ofMillis(300)));
+        start(ServerConfig.defaults(dir).withBgpPort(0).withPersistRouteUnit(Duration.ofSeconds(1)));
         Scenario s = build("enable");
         up(s, s.peerA(), "10.0.1.10");
         up(s, s.peerB(), "10.0.2.10");
@@ -322,7 +322,7 @@ class RoutingTest {
 
     @Test
     void installedRoutesSurviveARestartUntilThePeersHadTheirChance() throws Exception {
-        ServerConfig config = ServerConfig.defaults(dir).withBgpPort(0).withRestartGrace(Duration.ofMillis(800));
+        ServerConfig config = ServerConfig.defaults(dir).withBgpPort(0).withRestartGrace(Duration.ofSeconds(3));
         start(config);
         Scenario s = build(null);
         up(s, s.peerA(), "10.0.1.10");
