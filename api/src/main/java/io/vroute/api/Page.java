@@ -58,6 +58,28 @@ public record Page<T>(List<T> items, String nextToken) {
         return new Page<>(all.subList(from, to), to < all.size() ? token(to, request.action()) : null);
     }
 
+    /**
+     * Where the requested page starts and how long it is, for sources that build only the page they are asked for
+     * (a routing database of a million routes): fetch {@code size() + 1} items from {@code from()}, then
+     * {@link #page} tells whether there is a next page.
+     */
+    public record Window(int from, int size, String action) {
+        public <T> Page<T> page(List<T> fetched) {
+            boolean more = fetched.size() > size;
+            List<T> items = more ? fetched.subList(0, size) : fetched;
+            return new Page<>(items, more ? token(from + size, action) : null);
+        }
+    }
+
+    /** The window the request asks for (MaxResults and NextToken checked as in {@link #of}). */
+    public static Window window(QueryRequest request, int defaultMax, int min, int max) {
+        Integer asked = request.intValue("MaxResults", min, max);
+        int size = asked == null ? defaultMax : asked;
+        String token = request.string("NextToken");
+        int from = token == null || token.isEmpty() ? 0 : offset(token, request.action());
+        return new Window(from, size, request.action());
+    }
+
     static String token(int offset, String action) {
         ByteBuffer b = ByteBuffer.allocate(4 + SEAL_BYTES);
         b.putInt(offset).put(seal(offset, action));

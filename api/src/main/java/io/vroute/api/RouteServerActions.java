@@ -353,6 +353,17 @@ final class RouteServerActions {
         List<Filter> filters = q.filters();
         q.checkDryRun();
         record Database(List<RoutingDatabaseEntry> routes, boolean persisted) {}
+        if (filters.isEmpty()) {
+            // Unfiltered (the common case, and the one that can be huge): build only the page asked for.
+            Page.Window window = Page.window(q, 1000, 5, 1000);
+            Database res = server.call(r -> new Database(r.routingDatabase(id, window.from(), window.size() + 1),
+                    r.areRoutesPersisted(id)));
+            Page<RoutingDatabaseEntry> page = window.page(res.routes());
+            w.element("areRoutesPersisted", res.persisted());
+            w.list("routeSet", page.items(), RouteServerActions::writeRoute);
+            w.element("nextToken", page.nextToken());
+            return;
+        }
         Database res = server.call(r -> new Database(r.routingDatabase(id), r.areRoutesPersisted(id)));
         List<RoutingDatabaseEntry> routes = res.routes();
         Map<String, Function<RoutingDatabaseEntry, Collection<String>>> fields = Map.of(

@@ -100,4 +100,22 @@ class PageTest {
         assertEquals("Value '1001' for parameter MaxResults is invalid. Use a whole number from 5 to 1000.",
                 e.getMessage());
     }
+
+    @Test
+    void aWindowedSourceWalksTheSamePagesAsAList() {
+        List<Integer> seen = new java.util.ArrayList<>();
+        String token = null;
+        int calls = 0;
+        do {
+            Page.Window w = Page.window(request("GetRouteServerRoutingDatabase", 5, token), 1000, 5, 1000);
+            // The source builds only what it is asked for: size + 1 items from `from`.
+            List<Integer> fetched = TWELVE.subList(Math.min(w.from(), 12), Math.min(w.from() + w.size() + 1, 12));
+            Page<Integer> page = w.page(fetched);
+            seen.addAll(page.items());
+            token = page.nextToken();
+            calls++;
+        } while (token != null);
+        org.junit.jupiter.api.Assertions.assertEquals(TWELVE, seen);
+        org.junit.jupiter.api.Assertions.assertEquals(3, calls);
+    }
 }

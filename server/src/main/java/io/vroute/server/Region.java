@@ -419,6 +419,12 @@ public final class Region {
         return runtimes.get(rsId).routingDatabase();
     }
 
+    /** Entries {@code from} to {@code from + limit - 1} of the routing database, built alone (for paging). */
+    public List<RoutingDatabaseEntry> routingDatabase(String rsId, int from, int limit) {
+        routeServer(rsId);
+        return runtimes.get(rsId).routingDatabase(from, limit);
+    }
+
     /** vroute extension: every candidate route for a prefix and the decision step that eliminated it. */
     public Explanation explain(String rsId, String prefix) {
         routeServer(rsId);

@@ -400,11 +400,24 @@ final class RouteServerRuntime {
     // ------------------------------------------------------------ routing database
 
     List<RoutingDatabaseEntry> routingDatabase() {
+        return routingDatabase(0, Integer.MAX_VALUE);
+    }
+
+    /**
+     * Routes {@code from} to {@code from + limit - 1} of the routing database, in the RIB's (stable while nothing
+     * changes) order: only those are built, so paging through a million routes costs one walk per page, not a
+     * million entries per page.
+     */
+    List<RoutingDatabaseEntry> routingDatabase(int from, int limit) {
         List<String> tables = region.propagatedTables(routeServer.routeServerId());
         Map<Integer, PeerSide> byNeighbor = new HashMap<>();
         for (PeerSide p : peers.values()) byNeighbor.put(p.neighbor.id(), p);
         List<RoutingDatabaseEntry> out = new ArrayList<>();
+        long end = (long) from + limit;
+        int[] index = {0};
         rib.forEachRoute(r -> {
+            int i = index[0]++;
+            if (i < from || i >= end) return;
             PeerSide ps = byNeighbor.get(r.neighbor().id());
             List<Long> path = new ArrayList<>();
             for (long a : r.attributes().asPath().flatten()) path.add(a);

@@ -164,6 +164,24 @@ class RoutingTest {
     }
 
     @Test
+    void routingDatabasePagesAreWindowsOfTheWholeList() throws Exception {
+        start(ServerConfig.defaults(dir).withBgpPort(0));
+        Scenario s = build(null);
+        up(s, s.peerA(), "10.0.1.10");
+        String[] many = new String[12];
+        for (int i = 0; i < many.length; i++) many[i] = "172.21." + i + ".0/24";
+        send(s, s.peerA(), announce("10.0.1.10", 1, many));
+        List<RoutingDatabaseEntry> all = db(s);
+        List<RoutingDatabaseEntry> paged = new ArrayList<>();
+        for (int from = 0; from < 15; from += 5) {
+            int f = from;
+            paged.addAll(server.call(r -> r.routingDatabase(s.rs(), f, 5)));
+        }
+        assertEquals(12, all.size());
+        assertEquals(all, paged, "three windows of 5 give the whole list, in order, once");
+    }
+
+    @Test
     void sessionLossWithdrawsAtOnceAndTheStandbyTakesOver() throws Exception {
         start(ServerConfig.defaults(dir).withBgpPort(0));
         Scenario s = build(null);
