@@ -350,15 +350,14 @@ final class RouteServerRuntime {
 
     private void install(String table, Prefix prefix, Route best) {
         String rsId = routeServer.routeServerId();
-        String dest = prefix.toString();
-        restartStale.remove(table + "|" + dest);
+        if (!restartStale.isEmpty()) restartStale.remove(table + "|" + prefix);
         if (best == null) {
             VpcFacts.removePropagated(region.network, table, prefix, rsId);
-            region.journal.remove(table, dest);
+            region.journal.remove(table, prefix);
         } else {
-            String nh = best.nextHop().getHostAddress();
-            VpcFacts.setPropagated(region.network, table, prefix, rsId, best.target(), nh);
-            region.journal.put(table, dest, rsId, best.target(), nh);
+            // The next hop's text is made by the route writer thread, not here (a million of them per full table).
+            VpcFacts.setPropagated(region.network, table, prefix, rsId, best.target(), best.nextHop());
+            region.journal.put(table, prefix, rsId, best.target(), best.nextHop());
         }
     }
 
@@ -384,7 +383,7 @@ final class RouteServerRuntime {
             int bar = key.indexOf('|');
             String table = key.substring(0, bar), dest = key.substring(bar + 1);
             VpcFacts.removePropagated(region.network, table, dest, routeServer.routeServerId());
-            region.journal.remove(table, dest);
+            region.journal.remove(table, Prefix.parse(dest));
             n++;
         }
         restartStale.clear();

@@ -68,8 +68,8 @@ final class VpcFacts {
         return new Cidr(p.hi(), p.isIpv6() ? p.lo() : p.lo() & 0xFFFF_FFFFL, p.length(), p.isIpv6());
     }
 
-    static void setPropagated(Network n, String table, Prefix p, String rsId, String eni, String nextHop) {
-        n.setPropagated(table, cidr(p), rsId, eni, nextHop);
+    static void setPropagated(Network n, String table, Prefix p, String rsId, String eni, InetAddress nextHop) {
+        n.setPropagated(table, cidr(p), rsId, eni, nextHop.getHostAddress());
     }
 
     static void setPropagated(Network n, String table, String dest, String rsId, String eni, String nextHop) {
