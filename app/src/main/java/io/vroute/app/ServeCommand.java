@@ -15,8 +15,8 @@ import picocli.CommandLine.Option;
 /** {@code vroute serve}: the route server daemon with its AWS-compatible API. */
 @Command(name = "serve", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Run the route server: the EC2-compatible API, the VPC model, BGP endpoints and route tables.",
-                "State lives in DIR/vroute.db (SQLite, WAL); SIGTERM or Ctrl-C ends every BGP session with a Cease and",
-                "closes the store cleanly."})
+                "State lives in DIR/vroute.db (SQLite, WAL). SIGTERM or Ctrl-C ends every BGP session with a Cease"
+                        + " and closes the store cleanly. See docs/route-server.md."})
 public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--data-dir", required = true, paramLabel = "DIR",
             description = "Where the store and the generated credentials live (created if missing).")
