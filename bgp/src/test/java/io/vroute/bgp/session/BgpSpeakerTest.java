@@ -222,6 +222,9 @@ class BgpSpeakerTest extends LoopbackTest {
 
         RawPeer q = raw("127.0.16.3", s);
         q.establish(RawPeer.open(65001, 90, "10.0.0.3"));
+        // Until the speaker has read our KEEPALIVE, closing would reset the connection (unread data) instead of
+        // ending it cleanly after the NOTIFICATION.
+        ev.await("established 127.0.16.3", 5000);
         s.close();
         NotificationMessage n = q.await(NotificationMessage.class);
         assertEquals(NotificationMessage.CEASE, n.code());
