@@ -46,10 +46,6 @@ final class Tagging {
     }
 
     static void write(XmlWriter w, Map<String, String> tags) {
-        if (tags.isEmpty()) return;
-        w.list("tagSet", List.copyOf(tags.entrySet()), (x, e) -> {
-            x.element("key", e.getKey());
-            x.element("value", e.getValue());
-        });
+        if (!tags.isEmpty()) w.tags("tagSet", tags);
     }
 }

@@ -171,7 +171,7 @@ class AwsCliRouteServerTest {
 
     @Test
     void wrongSecretKeyIsRefusedWithAuthFailure() throws Exception {
-        String[] keys = CredentialsFile.read(dir.resolve("credentials"));
+        String[] keys = new String[] {api.credentials().accessKeyId(), api.credentials().secretAccessKey()};
         Path wrong = dir.resolve("wrong-credentials");
         Files.writeString(wrong, "[vroute]\naws_access_key_id = " + keys[0]
                 + "\naws_secret_access_key = notTheSecret0000000000000000000000000000\n");

@@ -52,7 +52,7 @@ class ExplainRouteServerRouteTest {
     void start() throws Exception {
         server = Server.start(ServerConfig.defaults(dir).withBgpPort(0));
         api = Ec2Api.start(server, new InetSocketAddress("127.0.0.1", 0), dir, true);
-        keys = CredentialsFile.read(dir.resolve("credentials"));
+        keys = new String[] {api.credentials().accessKeyId(), api.credentials().secretAccessKey()};
     }
 
     @AfterEach

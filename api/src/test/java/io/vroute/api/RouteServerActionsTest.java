@@ -51,7 +51,7 @@ class RouteServerActionsTest {
     private void open() throws Exception {
         server = Server.start(ServerConfig.defaults(dir).withBgpPort(0));
         api = Ec2Api.start(server, new InetSocketAddress("127.0.0.1", 0), dir, true);
-        String[] keys = CredentialsFile.read(dir.resolve("credentials"));
+        String[] keys = new String[] {api.credentials().accessKeyId(), api.credentials().secretAccessKey()};
         ec2 = client(keys[0], keys[1]);
     }
 
@@ -229,7 +229,7 @@ class RouteServerActionsTest {
 
     @Test
     void wrongSignatureIsRefusedWithAuthFailure() {
-        try (Ec2Client bad = client(CredentialsFile.read(dir.resolve("credentials"))[0], "not-the-secret-0000000000000000000000000")) {
+        try (Ec2Client bad = client(api.credentials().accessKeyId(), "not-the-secret-0000000000000000000000000")) {
             assertEquals("AuthFailure", code(() -> bad.describeRouteServers(r -> {})));
         }
         try (Ec2Client unknown = client("AKIAUNKNOWNUNKNOWN00", "whatever-secret-0000000000000000000000000")) {

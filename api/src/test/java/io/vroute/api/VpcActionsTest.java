@@ -63,7 +63,7 @@ class VpcActionsTest {
     private void open() throws Exception {
         server = Server.start(ServerConfig.defaults(dir).withBgpPort(0));
         api = Ec2Api.start(server, new InetSocketAddress("127.0.0.1", 0), dir, true);
-        String[] keys = CredentialsFile.read(dir.resolve("credentials"));
+        String[] keys = new String[] {api.credentials().accessKeyId(), api.credentials().secretAccessKey()};
         ec2 = Ec2Client.builder()
                 .endpointOverride(URI.create("http://127.0.0.1:" + api.address().getPort()))
                 .region(Region.US_EAST_1)

@@ -1,7 +1,6 @@
 package io.vroute.server;
 
 import io.vroute.bgp.session.SessionState;
-import io.vroute.bgp.wire.AddressFamily;
 import io.vroute.bgp.wire.NotificationMessage;
 import io.vroute.bgp.wire.Prefix;
 import io.vroute.rib.Explanation;
@@ -143,7 +142,7 @@ public final class Region {
         }
         routeServers.remove(id);
         RouteServerRuntime rt = runtimes.remove(id);
-        if (rt != null) rt.close();
+        if (rt != null) rt.shutdown("route server " + id + " deleted");
         tags.remove(id);
         return rs.withState("deleting");
     }
@@ -160,7 +159,7 @@ public final class Region {
     public RouteServerAssociation associate(String rsId, String vpcId) {
         RouteServer rs = routeServer(rsId);
         requireAvailable(rs);
-        vpcOf(vpcId);
+        VpcFacts.requireVpc(network, vpcId);
         RouteServerAssociation existing = associations.get(rsId);
         if (existing != null) {
             throw new ServerException("IncorrectState", "route server " + rsId + " is already associated with "
@@ -533,16 +532,10 @@ public final class Region {
         }
     }
 
-    private void vpcOf(String vpcId) {
-        VpcFacts.requireVpc(network, vpcId);
-    }
-
     /** Called when ENIs change: next hops may resolve differently. */
     public void interfacesChanged() {
         for (RouteServerRuntime rt : runtimes.values()) rt.reresolve();
     }
-
-    static boolean isV6(Prefix p) { return p.family() == AddressFamily.IPV6_UNICAST; }
 
     static final NotificationMessage PEER_DECONFIGURED =
             new NotificationMessage(NotificationMessage.CEASE, NotificationMessage.PEER_DECONFIGURED);

@@ -208,14 +208,20 @@ final class RouteServerRuntime {
         peers.put(p.routeServerPeerId(), ps);
         side.byAddress.put(ps.address, ps);
         side.publish();
-        // Route-server peers are eBGP appliances: no graceful-restart helper mode, so a dead appliance's routes go at once
-        // (failover is the point); both unicast families are offered (RFC 4760).
-        side.speaker.addPeer(PeerConfig.builder(ps.address, p.peerAsn())
+        side.speaker.addPeer(sessionConfig(ps));
+    }
+
+    /**
+     * Route-server peers are eBGP appliances that connect to the endpoint: passive, no graceful-restart helper mode so
+     * that a dead appliance's routes go at once (failover is the point), both unicast families offered (RFC 4760).
+     */
+    private PeerConfig sessionConfig(PeerSide ps) {
+        return PeerConfig.builder(ps.address, ps.record.peerAsn())
                 .passive(true)
                 .holdTime(region.config.holdTime())
                 .families(Set.of(AddressFamily.IPV4_UNICAST, AddressFamily.IPV6_UNICAST))
                 .gracefulRestartHelper(false)
-                .build());
+                .build();
     }
 
     void removePeer(RouteServerPeer p) {
@@ -323,10 +329,7 @@ final class RouteServerRuntime {
             rib.dropNeighbor(ps.neighbor);
             ps.endpoint.speaker.removePeer(ps.address, new NotificationMessage(NotificationMessage.CEASE,
                     NotificationMessage.MAX_PREFIXES_REACHED));
-            ps.endpoint.speaker.addPeer(PeerConfig.builder(ps.address, ps.record.peerAsn()).passive(true)
-                    .holdTime(region.config.holdTime())
-                    .families(Set.of(AddressFamily.IPV4_UNICAST, AddressFamily.IPV6_UNICAST))
-                    .gracefulRestartHelper(false).build());
+            ps.endpoint.speaker.addPeer(sessionConfig(ps));
         }
         scheduleDrain();
     }
@@ -429,11 +432,6 @@ final class RouteServerRuntime {
                     r.isBest() ? "in-fib" : "in-rib", r.ineligibleReason(), inst));
         });
         return out;
-    }
-
-    void close() {
-        for (EndpointSide e : endpoints.values()) if (e.speaker != null) e.speaker.close("route server deleted");
-        endpoints.clear();
     }
 
     void shutdown(String message) {

@@ -1,5 +1,6 @@
 package io.vroute.app.interop;
 
+import io.vroute.api.Credentials;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -74,15 +75,13 @@ final class VrouteServe {
                 .build();
     }
 
+    /** The key pair the first start wrote, read as vroute itself reads it. */
     String[] keys() {
-        String id = null, secret = null;
-        for (String line : Lab.read(dataDir.resolve("credentials")).split("\n")) {
-            String[] kv = line.split("=", 2);
-            if (kv.length != 2) continue;
-            if (kv[0].trim().equals("aws_access_key_id")) id = kv[1].trim();
-            if (kv[0].trim().equals("aws_secret_access_key")) secret = kv[1].trim();
+        try {
+            Credentials c = Credentials.loadOrCreate(dataDir);
+            return new String[] {c.accessKeyId(), c.secretAccessKey()};
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
-        if (id == null || secret == null) throw new IllegalStateException("no key pair in " + dataDir.resolve("credentials"));
-        return new String[] {id, secret};
     }
 }
