@@ -1,6 +1,8 @@
 package io.vroute.api;
 
+import io.vroute.bfd.BfdEngine;
 import io.vroute.rib.Explanation;
+import io.vroute.server.BfdOptions;
 import io.vroute.server.PeerState;
 import io.vroute.server.Region;
 import io.vroute.server.RouteServer;
@@ -50,6 +52,7 @@ final class RouteServerActions {
         actions.put("GetRouteServerPropagations", this::getPropagations);
         actions.put("GetRouteServerRoutingDatabase", this::routingDatabase);
         actions.put("ExplainRouteServerRoute", this::explain);
+        actions.put("ModifyRouteServerPeerBfdOptions", this::modifyPeerBfd);
     }
 
     // ------------------------------------------------------------ route servers
@@ -232,12 +235,47 @@ final class RouteServerActions {
         QueryRequest bgp = q.struct("BgpOptions");
         long asn = bgp.requiredLong("PeerAsn", 1, 4294967295L);
         String liveness = bgp.enumValue("PeerLivenessDetection", LIVENESS);
+        BfdOptions bfd = bfdOptions(q.struct("BfdOptions"), null);
         List<TagSpecification> specs = Tagging.specifications(q, "route-server-peer");
         q.checkDryRun();
         PeerView res = server.call(r -> {
-            RouteServerPeer p = r.createPeer(endpoint, address, asn, liveness);
+            RouteServerPeer p = r.createPeer(endpoint, address, asn, liveness, bfd);
             Tagging.apply(r, p.routeServerPeerId(), specs);
             return new PeerView(p, r.tagsOf(p.routeServerPeerId()), r.peerState(p.routeServerPeerId()));
+        });
+        w.start("routeServerPeer");
+        writePeer(w, res.peer(), res.tags(), res.state());
+        w.end();
+    }
+
+    /** The vroute extension's {@code BfdOptions.MinTxInterval / MinRxInterval / Multiplier}; null when none given. */
+    private static BfdOptions bfdOptions(QueryRequest b, BfdOptions base) {
+        Integer tx = b.intValue("MinTxInterval", 10, 60_000);
+        Integer rx = b.intValue("MinRxInterval", 10, 60_000);
+        Integer mult = b.intValue("Multiplier", 2, 255);
+        if (tx == null && rx == null && mult == null) return null;
+        return BfdOptions.of(tx, rx, mult, base);
+    }
+
+    /**
+     * vroute extension: {@code Action=ModifyRouteServerPeerBfdOptions&RouteServerPeerId=rsp-..&BfdOptions.MinTxInterval=100
+     * &BfdOptions.MinRxInterval=100&BfdOptions.Multiplier=3}; unset fields keep their value. A live BFD session
+     * takes the new timers through a Poll Sequence without going down (RFC 5880 §6.8.3).
+     */
+    private void modifyPeerBfd(QueryRequest q, XmlWriter w) {
+        String id = q.required("RouteServerPeerId");
+        QueryRequest b = q.struct("BfdOptions");
+        Integer tx = b.intValue("MinTxInterval", 10, 60_000);
+        Integer rx = b.intValue("MinRxInterval", 10, 60_000);
+        Integer mult = b.intValue("Multiplier", 2, 255);
+        if (tx == null && rx == null && mult == null) {
+            throw new Ec2Exception("MissingParameter", "give at least one of BfdOptions.MinTxInterval,"
+                    + " BfdOptions.MinRxInterval (milliseconds) and BfdOptions.Multiplier");
+        }
+        q.checkDryRun();
+        PeerView res = server.call(r -> {
+            RouteServerPeer p = r.modifyPeerBfdOptions(id, tx, rx, mult);
+            return new PeerView(p, r.tagsOf(id), r.peerState(id));
         });
         w.start("routeServerPeer");
         writePeer(w, res.peer(), res.tags(), res.state());
@@ -301,11 +339,35 @@ final class RouteServerActions {
         w.start("bgpStatus");
         w.element("status", st.bgpUp() ? "up" : "down");
         w.end();
-        if ("bfd".equals(p.peerLivenessDetection())) {
-            // BFD sessions come with the BFD issue; until then the BFD status is honestly down.
+        if (p.bfd()) {
             w.start("bfdStatus");
-            w.element("status", "down");
+            w.element("status", st.bfdUp() ? "up" : "down");
+            BfdEngine.Status b = st.bfd();
+            if (b != null) {                      // vroute extension: the session's detail
+                w.element("state", b.state().toString());
+                w.element("diagnostic", b.diagnostic().toString());
+                w.element("since", b.since().toString());
+                w.element("detectionTime", b.detectionTimeMicros() / 1000);
+                w.element("transmitInterval", b.transmitIntervalMicros() / 1000);
+                w.element("packetsSent", b.sent());
+                w.element("packetsReceived", b.received());
+                w.element("packetsDiscarded", b.discarded());
+            }
             w.end();
+            BfdOptions o = p.effectiveBfdOptions();
+            w.start("bfdOptions");                 // vroute extension
+            w.element("minTxInterval", o.minTxInterval());
+            w.element("minRxInterval", o.minRxInterval());
+            w.element("multiplier", o.multiplier());
+            w.end();
+        }
+        if (!st.events().isEmpty()) {              // vroute extension: recent BGP/BFD status changes
+            w.list("eventSet", st.events(), (x, e) -> {
+                x.element("time", e.time().toString());
+                x.element("type", e.kind() + "Status");
+                x.element("status", e.status());
+                x.element("reason", e.reason());
+            });
         }
         Tagging.write(w, tags);
     }

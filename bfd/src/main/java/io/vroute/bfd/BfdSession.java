@@ -59,6 +59,7 @@ public final class BfdSession {
     // detection (§6.8.4)
     private boolean heard;
     private boolean expired;
+    private boolean sequenceForgotten;
     private long lastReceived;
 
     // counters
@@ -120,6 +121,7 @@ public final class BfdSession {
         remoteDetectMult = p.detectMult();
         heard = true;
         expired = false;
+        sequenceForgotten = false;
         lastReceived = now;
         if (polling && p.isFinal()) pollAnswered();
 
@@ -220,11 +222,15 @@ public final class BfdSession {
         return remoteDetectMult * Math.max(rxInUse, remoteDesiredMinTx);
     }
 
-    /** When {@link #checkDetection} next has something to do, or {@link Long#MAX_VALUE}. */
+    /**
+     * When {@link #checkDetection} next has something to do, or {@link Long#MAX_VALUE} when nothing is left to do
+     * until a packet arrives (never a time in the past once checked, so a loop sleeping until it cannot spin).
+     */
     public long detectionDeadline() {
         if (!heard) return Long.MAX_VALUE;
         long detect = detectionTime() * 1000L;
-        return expired ? lastReceived + 2 * detect : lastReceived + detect;
+        if (!expired) return lastReceived + detect;
+        return auth != null && !sequenceForgotten ? lastReceived + 2 * detect : Long.MAX_VALUE;
     }
 
     /**
@@ -236,7 +242,10 @@ public final class BfdSession {
         if (!heard) return false;
         long detect = detectionTime() * 1000L;
         long silent = now - lastReceived;
-        if (auth != null && silent >= 2 * detect) auth.forgetSequence();
+        if (auth != null && !sequenceForgotten && silent >= 2 * detect) {
+            auth.forgetSequence();
+            sequenceForgotten = true;
+        }
         if (expired || silent < detect) return false;
         expired = true;
         remoteDiscr = 0;

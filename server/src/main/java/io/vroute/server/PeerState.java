@@ -1,7 +1,23 @@
 package io.vroute.server;
 
+import io.vroute.bfd.BfdEngine;
 import io.vroute.bgp.session.SessionState;
 import java.time.Instant;
+import java.util.List;
 
-/** A peer's live session status, as DescribeRouteServerPeers reports it (bgpStatus / bfdStatus). */
-public record PeerState(SessionState session, boolean bgpUp, Instant since, String lastDownReason, int routes) {}
+/**
+ * A peer's live session status, as DescribeRouteServerPeers reports it (bgpStatus / bfdStatus).
+ *
+ * @param bfd    the BFD session's status; null for a bgp-keepalive peer or while none could be opened
+ * @param events the peer's recent BGP and BFD status changes, oldest first
+ */
+public record PeerState(SessionState session, boolean bgpUp, Instant since, String lastDownReason, int routes,
+                        BfdEngine.Status bfd, List<PeerEvent> events) {
+    static PeerState none() {
+        return new PeerState(SessionState.IDLE, false, null, null, 0, null, List.of());
+    }
+
+    public boolean bfdUp() {
+        return bfd != null && bfd.state() == io.vroute.bfd.SessionState.UP;
+    }
+}

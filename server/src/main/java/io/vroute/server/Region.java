@@ -41,6 +41,9 @@ public final class Region {
      */
     volatile boolean stopping;
 
+    /** The BFD thread and its sockets, started with the first bfd peer. Control thread only. */
+    private io.vroute.bfd.BfdEngine bfd;
+
     Region(ServerConfig config, Network network, Control control, RouteJournal journal) {
         this.config = config;
         this.network = network;
@@ -49,6 +52,21 @@ public final class Region {
     }
 
     public Network network() { return network; }
+
+    /** The BFD engine, started on first use (control thread). */
+    io.vroute.bfd.BfdEngine bfd() throws java.io.IOException {
+        if (bfd == null) {
+            bfd = io.vroute.bfd.BfdEngine.start(config.bfdPort());
+            LOG.log(System.Logger.Level.INFO, "BFD started (UDP port {0})", Integer.toString(config.bfdPort()));
+        }
+        return bfd;
+    }
+
+    /** Stops BFD: every session sends AdminDown once, so appliances do not read a failure into it (RFC 5880 §6.8.16). */
+    void closeBfd() {
+        if (bfd != null) bfd.close();
+        bfd = null;
+    }
 
     public Quotas quotas() { return config.quotas(); }
 
@@ -284,6 +302,14 @@ public final class Region {
     // ---------------------------------------------------------------- peers
 
     public RouteServerPeer createPeer(String endpointId, String peerAddress, long peerAsn, String liveness) {
+        return createPeer(endpointId, peerAddress, peerAsn, liveness, null);
+    }
+
+    /**
+     * Creates a peer. {@code bfd}: BFD timers for a peer whose liveness is bfd (vroute extension; null for the
+     * defaults, see {@link BfdOptions#of}).
+     */
+    public RouteServerPeer createPeer(String endpointId, String peerAddress, long peerAsn, String liveness, BfdOptions bfd) {
         RouteServerEndpoint e = endpoint(endpointId);
         if (!"available".equals(e.state())) {
             throw new ServerException("IncorrectState", "endpoint " + endpointId + " is " + e.state()
@@ -302,6 +328,10 @@ public final class Region {
         if (!Set.of("bgp-keepalive", "bfd").contains(mode)) {
             throw new ServerException("InvalidParameterValue", "BgpOptions.PeerLivenessDetection '" + liveness
                     + "' is not valid: use bgp-keepalive or bfd");
+        }
+        if (bfd != null && !"bfd".equals(mode)) {
+            throw new ServerException("InvalidParameterValue", "BfdOptions apply only to peers whose"
+                    + " BgpOptions.PeerLivenessDetection is bfd: set it to bfd, or leave BfdOptions out");
         }
         if (peerAddress.equals(e.eniAddress())) {
             throw new ServerException("InvalidParameterValue", "PeerAddress " + peerAddress + " is the endpoint's own address:"
@@ -326,7 +356,8 @@ public final class Region {
         }
         String id = newId("rsp-");
         RouteServerPeer p = new RouteServerPeer(id, endpointId, e.routeServerId(), e.vpcId(), e.subnetId(), e.eniId(),
-                e.eniAddress(), address.getHostAddress(), peerAsn, mode, "available", null);
+                e.eniAddress(), address.getHostAddress(), peerAsn, mode, "available", null,
+                "bfd".equals(mode) ? (bfd != null ? bfd : BfdOptions.DEFAULT) : null);
         peers.put(id, p);
         runtimes.get(e.routeServerId()).addPeer(p);
         return p.withState("pending");
@@ -350,7 +381,25 @@ public final class Region {
     public PeerState peerState(String id) {
         RouteServerPeer p = peer(id);
         RouteServerRuntime rt = runtimes.get(p.routeServerId());
-        return rt == null ? new PeerState(SessionState.IDLE, false, null, null, 0) : rt.peerState(id);
+        return rt == null ? PeerState.none() : rt.peerState(id);
+    }
+
+    /**
+     * Changes a bfd peer's BFD timers (vroute extension ModifyRouteServerPeerBfdOptions); a live session takes them
+     * through a Poll Sequence (RFC 5880 §6.8.3), without going down.
+     */
+    public RouteServerPeer modifyPeerBfdOptions(String id, Integer minTx, Integer minRx, Integer multiplier) {
+        RouteServerPeer p = peer(id);
+        if (!p.bfd()) {
+            throw new ServerException("IncorrectState", "peer " + id + " uses " + p.peerLivenessDetection()
+                    + " liveness: BFD timers apply only to peers created with BgpOptions.PeerLivenessDetection bfd");
+        }
+        BfdOptions o = BfdOptions.of(minTx, minRx, multiplier, p.effectiveBfdOptions());
+        RouteServerPeer updated = p.withBfdOptions(o);
+        peers.put(id, updated);
+        RouteServerRuntime rt = runtimes.get(p.routeServerId());
+        if (rt != null) rt.setBfdOptions(updated);
+        return updated;
     }
 
     /** Deletes a peer: its session ends with Cease / Peer De-configured (RFC 4486 §4) and its routes are withdrawn. */

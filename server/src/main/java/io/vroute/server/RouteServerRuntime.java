@@ -1,5 +1,7 @@
 package io.vroute.server;
 
+import io.vroute.bfd.BfdEngine;
+import io.vroute.bfd.Diagnostic;
 import io.vroute.bgp.session.BgpSpeaker;
 import io.vroute.bgp.session.PeerConfig;
 import io.vroute.bgp.session.PeerInfo;
@@ -23,6 +25,7 @@ import java.net.NetworkInterface;
 import java.net.SocketException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.HashMap;
@@ -43,6 +46,8 @@ final class RouteServerRuntime {
     private static final System.Logger LOG = Region.LOG;
     /** Backpressure: pause a session's reads when this many of its UPDATEs wait for the RIB; resume below LOW. */
     private static final int HIGH = 20_000, LOW = 2_000;
+    /** Status changes kept per peer for DescribeRouteServerPeers. */
+    private static final int MAX_EVENTS = 32;
 
     final Region region;
     volatile RouteServer routeServer;
@@ -109,6 +114,14 @@ final class RouteServerRuntime {
         }
 
         @Override public void rejected(InetSocketAddress remote, String reason) {
+            PeerSide held = byAddressUnsafe(remote.getAddress());
+            if (held != null && held.bfdHeld()) {
+                LOG.log(System.Logger.Level.INFO, "endpoint {0}: BGP connection from {1} refused with Cease / Connection"
+                        + " Rejected: BFD to it is {2}, and a bfd peer''s session is accepted only while BFD is Up"
+                        + " (RFC 5882 §4.1); if it stays so, check the appliance''s BFD (UDP 3784, TTL 255)", id,
+                        remote.getAddress().getHostAddress(), held.bfdState());
+                return;
+            }
             LOG.log(System.Logger.Level.WARNING, "endpoint {0} ({1}) refused a BGP connection from {2}: {3}."
                             + " If this appliance should peer, CreateRouteServerPeer on this endpoint with its address",
                     id, address.getHostAddress(), remote.getAddress().getHostAddress(), reason);
@@ -190,6 +203,20 @@ final class RouteServerRuntime {
         String lastDownReason;
         final AtomicInteger queued = new AtomicInteger();
         volatile boolean paused;
+        /** The BFD session of a bfd peer; null otherwise (or when it could not be opened). */
+        BfdEngine.Peer bfd;
+        /** Whether the speaker has this peer configured: always for bgp-keepalive, only while BFD is Up for bfd. */
+        boolean inSpeaker;
+        final ArrayDeque<PeerEvent> events = new ArrayDeque<>();
+
+        boolean bfdHeld() { return record.bfd() && !inSpeaker; }
+
+        String bfdState() { return bfd == null ? "not running" : bfd.state().toString(); }
+
+        void event(String kind, String status, String reason) {
+            if (events.size() == MAX_EVENTS) events.removeFirst();
+            events.addLast(new PeerEvent(Instant.now(), kind, status, reason));
+        }
 
         PeerSide(RouteServerPeer record, EndpointSide endpoint, int neighborId) {
             this.record = record;
@@ -208,7 +235,76 @@ final class RouteServerRuntime {
         peers.put(p.routeServerPeerId(), ps);
         side.byAddress.put(ps.address, ps);
         side.publish();
-        side.speaker.addPeer(sessionConfig(ps));
+        if (!p.bfd()) {
+            side.speaker.addPeer(sessionConfig(ps));
+            ps.inSpeaker = true;
+            return;
+        }
+        // RFC 5882 §4.1: a bfd peer's BGP session is accepted only while BFD says the path works; until then the
+        // speaker does not know the peer and refuses its connections.
+        try {
+            ps.bfd = region.bfd().add(side.address, ps.address, p.effectiveBfdOptions().timers(), null,
+                    (peer, from, to, diag, remote, nanos) -> region.control.post(() -> bfdChanged(ps, to, diag, remote)));
+            LOG.log(System.Logger.Level.INFO, "peer {0} ({1}): BFD from {2} started ({3} ms x {4}); BGP waits for BFD Up",
+                    p.routeServerPeerId(), p.peerAddress(), side.address.getHostAddress(),
+                    Integer.toString(p.effectiveBfdOptions().minTxInterval()), Integer.toString(p.effectiveBfdOptions().multiplier()));
+        } catch (IOException | RuntimeException e) {
+            String why = "cannot start BFD from " + side.address.getHostAddress() + " to " + p.peerAddress() + ": "
+                    + e.getMessage() + "; delete and re-create the peer once the cause is fixed";
+            LOG.log(System.Logger.Level.ERROR, "peer {0}: {1}", p.routeServerPeerId(), why);
+            region.peers.computeIfPresent(p.routeServerPeerId(), (k, v) -> v.withFailure(why));
+        }
+    }
+
+    /**
+     * A bfd peer's BFD session changed state (control thread). Up lets its BGP session in; a Down that is a failure
+     * of the path ends the BGP session at once with Cease / BFD Down (RFC 5882 §4.1, RFC 9384 §2) and withdraws its
+     * routes. A Down because the appliance put BFD AdminDown is not a failure (RFC 5882 §3.2): BGP is left alone.
+     */
+    void bfdChanged(PeerSide ps, io.vroute.bfd.SessionState to, Diagnostic diag, io.vroute.bfd.SessionState remote) {
+        if (peers.get(ps.record.routeServerPeerId()) != ps) return;
+        String id = ps.record.routeServerPeerId();
+        if (to == io.vroute.bfd.SessionState.UP) {
+            ps.event("BFD", "UP", null);
+            if (!ps.inSpeaker) {
+                ps.inSpeaker = true;
+                ps.endpoint.speaker.addPeer(sessionConfig(ps));
+                LOG.log(System.Logger.Level.INFO, "peer {0} ({1}): BFD Up; its BGP session is accepted now", id,
+                        ps.record.peerAddress());
+            }
+            return;
+        }
+        if (to != io.vroute.bfd.SessionState.DOWN) return;
+        if (remote == io.vroute.bfd.SessionState.ADMIN_DOWN) {
+            ps.event("BFD", "DOWN", "the appliance put BFD administratively down");
+            LOG.log(System.Logger.Level.WARNING, "peer {0} ({1}): the appliance put BFD AdminDown; not a path failure"
+                    + " (RFC 5882 §3.2), so BGP stays as it is", id, ps.record.peerAddress());
+            return;
+        }
+        String reason = "BFD down (" + describe(diag) + ")";
+        ps.event("BFD", "DOWN", describe(diag));
+        if (ps.inSpeaker) {
+            ps.inSpeaker = false;
+            ps.endpoint.speaker.removePeer(ps.address, new NotificationMessage(NotificationMessage.CEASE, BFD_DOWN));
+        }
+        sessionDown(ps, reason);
+    }
+
+    /** RFC 9384 §2: Cease subcode 10, BFD Down. */
+    static final int BFD_DOWN = 10;
+
+    private static String describe(Diagnostic d) {
+        return switch (d) {
+            case CONTROL_DETECTION_TIME_EXPIRED -> "no BFD packet from the appliance within the detection time";
+            case NEIGHBOR_SIGNALED_SESSION_DOWN -> "the appliance said its BFD session is down";
+            case ADMINISTRATIVELY_DOWN -> "BFD stopped here";
+            default -> d.toString().toLowerCase(java.util.Locale.ROOT).replace('_', ' ');
+        };
+    }
+
+    void setBfdOptions(RouteServerPeer p) {
+        PeerSide ps = peers.get(p.routeServerPeerId());
+        if (ps != null && ps.bfd != null) ps.bfd.setTimers(p.effectiveBfdOptions().timers());
     }
 
     /**
@@ -231,6 +327,7 @@ final class RouteServerRuntime {
         ps.endpoint.publish();
         // RFC 4486 §4: Cease / Peer De-configured
         ps.endpoint.speaker.removePeer(ps.address, Region.PEER_DECONFIGURED);
+        if (ps.bfd != null) ps.bfd.remove();   // AdminDown first (RFC 5880 §6.8.16), so the appliance sees no failure
         int dropped = rib.dropNeighbor(ps.neighbor);
         neighborIds.clear(ps.neighbor.id());
         LOG.log(System.Logger.Level.INFO, "peer {0} ({1}) deleted: session ended, {2} routes withdrawn",
@@ -240,8 +337,9 @@ final class RouteServerRuntime {
 
     PeerState peerState(String id) {
         PeerSide ps = peers.get(id);
-        if (ps == null) return new PeerState(SessionState.IDLE, false, null, null, 0);
-        return new PeerState(ps.session, ps.up, ps.since, ps.lastDownReason, rib.routeCount(ps.neighbor));
+        if (ps == null) return PeerState.none();
+        return new PeerState(ps.session, ps.up, ps.since, ps.lastDownReason, rib.routeCount(ps.neighbor),
+                ps.bfd == null ? null : ps.bfd.status(), List.copyOf(ps.events));
     }
 
     void sessionUp(PeerSide ps, OpenMessage open) {
@@ -256,6 +354,7 @@ final class RouteServerRuntime {
         } catch (java.net.UnknownHostException e) {
             throw new IllegalStateException(e);
         }
+        ps.event("BGP", "UP", null);
         LOG.log(System.Logger.Level.INFO, "peer {0} ({1}) BGP up on endpoint {2}", ps.record.routeServerPeerId(),
                 ps.record.peerAddress(), ps.endpoint.id);
         if (persisting && unpersistTimer == null) {
@@ -274,6 +373,7 @@ final class RouteServerRuntime {
         ps.since = Instant.now();
         ps.lastDownReason = reason;
         if (!wasUp) return;
+        ps.event("BGP", "DOWN", reason);
         boolean anyUp = peers.values().stream().anyMatch(p -> p.up);
         if (!anyUp && routeServer.persistRoutesEnabled()) {
             // SPEC persist routes: every session is down, keep the RIB/FIB and the installed routes.
@@ -329,7 +429,7 @@ final class RouteServerRuntime {
             rib.dropNeighbor(ps.neighbor);
             ps.endpoint.speaker.removePeer(ps.address, new NotificationMessage(NotificationMessage.CEASE,
                     NotificationMessage.MAX_PREFIXES_REACHED));
-            ps.endpoint.speaker.addPeer(sessionConfig(ps));
+            if (ps.inSpeaker) ps.endpoint.speaker.addPeer(sessionConfig(ps));
         }
         scheduleDrain();
     }

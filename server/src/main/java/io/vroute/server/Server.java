@@ -166,6 +166,7 @@ public final class Server implements AutoCloseable {
         try {
             control.call(() -> {
                 for (RouteServerRuntime rt : region.runtimes.values()) rt.shutdown("vroute is shutting down");
+                region.closeBfd();
                 persist();
                 return null;
             });

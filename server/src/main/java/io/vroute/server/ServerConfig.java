@@ -14,16 +14,23 @@ import java.time.Duration;
  *                     were not re-advertised are removed (like a restarting speaker keeping its forwarding state,
  *                     RFC 4724 §4.1)
  * @param persistRouteUnit the unit of persistRoutesDuration (one minute; tests shorten it)
+ * @param bfdPort      the UDP port BFD listens on and sends to (3784, RFC 5881 §4)
  */
 public record ServerConfig(Path dataDir, Quotas quotas, int bgpPort, int holdTime, Duration restartGrace,
-                           Duration persistRouteUnit) {
-    public static ServerConfig defaults(Path dataDir) {
-        return new ServerConfig(dataDir, Quotas.vroute(), 179, 90, Duration.ofSeconds(120), Duration.ofMinutes(1));
+                           Duration persistRouteUnit, int bfdPort) {
+    public ServerConfig(Path dataDir, Quotas quotas, int bgpPort, int holdTime, Duration restartGrace, Duration persistRouteUnit) {
+        this(dataDir, quotas, bgpPort, holdTime, restartGrace, persistRouteUnit, 3784);
     }
 
-    public ServerConfig withBgpPort(int p) { return new ServerConfig(dataDir, quotas, p, holdTime, restartGrace, persistRouteUnit); }
-    public ServerConfig withHoldTime(int h) { return new ServerConfig(dataDir, quotas, bgpPort, h, restartGrace, persistRouteUnit); }
-    public ServerConfig withQuotas(Quotas q) { return new ServerConfig(dataDir, q, bgpPort, holdTime, restartGrace, persistRouteUnit); }
-    public ServerConfig withRestartGrace(Duration d) { return new ServerConfig(dataDir, quotas, bgpPort, holdTime, d, persistRouteUnit); }
-    public ServerConfig withPersistRouteUnit(Duration d) { return new ServerConfig(dataDir, quotas, bgpPort, holdTime, restartGrace, d); }
+    public static ServerConfig defaults(Path dataDir) {
+        return new ServerConfig(dataDir, Quotas.vroute(), 179, 90, Duration.ofSeconds(120), Duration.ofMinutes(1), 3784);
+    }
+
+    public ServerConfig withBfdPort(int p) { return new ServerConfig(dataDir, quotas, bgpPort, holdTime, restartGrace, persistRouteUnit, p); }
+
+    public ServerConfig withBgpPort(int p) { return new ServerConfig(dataDir, quotas, p, holdTime, restartGrace, persistRouteUnit, bfdPort); }
+    public ServerConfig withHoldTime(int h) { return new ServerConfig(dataDir, quotas, bgpPort, h, restartGrace, persistRouteUnit, bfdPort); }
+    public ServerConfig withQuotas(Quotas q) { return new ServerConfig(dataDir, q, bgpPort, holdTime, restartGrace, persistRouteUnit, bfdPort); }
+    public ServerConfig withRestartGrace(Duration d) { return new ServerConfig(dataDir, quotas, bgpPort, holdTime, d, persistRouteUnit, bfdPort); }
+    public ServerConfig withPersistRouteUnit(Duration d) { return new ServerConfig(dataDir, quotas, bgpPort, holdTime, restartGrace, d, bfdPort); }
 }
