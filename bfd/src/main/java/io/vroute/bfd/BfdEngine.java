@@ -154,8 +154,11 @@ public final class BfdEngine implements AutoCloseable {
         shutdown(false);
     }
 
-    /** Stops without a word to the peers, as a crash would: for tests of the far side's detection. */
-    void closeSilently() {
+    /**
+     * Stops without a word to the peers, as a crash or a frozen process would: for tests and load generators that
+     * exercise the far side's detection.
+     */
+    public void closeSilently() {
         shutdown(true);
     }
 
