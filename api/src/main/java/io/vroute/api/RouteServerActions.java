@@ -344,8 +344,8 @@ final class RouteServerActions {
             w.element("status", st.bfdUp() ? "up" : "down");
             BfdEngine.Status b = st.bfd();
             if (b != null) {                      // vroute extension: the session's detail
-                w.element("state", b.state().toString());
-                w.element("diagnostic", b.diagnostic().toString());
+                w.element("sessionState", words(b.state()));
+                w.element("diagnostic", words(b.diagnostic()));
                 w.element("since", b.since().toString());
                 w.element("detectionTime", b.detectionTimeMicros() / 1000);
                 w.element("transmitInterval", b.transmitIntervalMicros() / 1000);
@@ -370,6 +370,11 @@ final class RouteServerActions {
             });
         }
         Tagging.write(w, tags);
+    }
+
+    /** ADMIN_DOWN -> admin-down: enum constants as the API's lower-case words. */
+    private static String words(Enum<?> e) {
+        return e.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
     }
 
     // ------------------------------------------------------------ propagations
