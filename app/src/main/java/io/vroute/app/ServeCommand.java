@@ -46,6 +46,10 @@ public final class ServeCommand implements Callable<Integer> {
             description = "Hold time the endpoints offer (default ${DEFAULT-VALUE}; the session uses the smaller of both sides').")
     int holdTime;
 
+    @Option(names = "--bfd-port", defaultValue = "3784", paramLabel = "PORT",
+            description = "UDP port BFD listens on and sends to (default ${DEFAULT-VALUE}, RFC 5881 §4; change it only for tests).")
+    int bfdPort;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -61,6 +65,9 @@ public final class ServeCommand implements Callable<Integer> {
         if (holdTime != 0 && (holdTime < 3 || holdTime > 65535)) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--hold-time must be 0 or 3 to 65535 (RFC 4271 §4.2)");
         }
+        if (bfdPort < 1 || bfdPort > 65535) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--bfd-port must be 1 to 65535 (3784 is BFD's port)");
+        }
         InetSocketAddress apiAddress = Addresses.hostPort("--api", api);
         Quotas q;
         try {
@@ -68,7 +75,8 @@ public final class ServeCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
-        ServerConfig config = ServerConfig.defaults(dataDir).withQuotas(q).withBgpPort(bgpPort).withHoldTime(holdTime);
+        ServerConfig config = ServerConfig.defaults(dataDir).withQuotas(q).withBgpPort(bgpPort).withHoldTime(holdTime)
+                .withBfdPort(bfdPort);
         Server server = Server.start(config);
         Ec2Api api;
         try {

@@ -16,6 +16,8 @@ import java.util.concurrent.TimeUnit;
 final class Control implements AutoCloseable {
     private final ScheduledThreadPoolExecutor executor;
     private volatile Runnable persister = () -> {};
+    /** Tasks that overtake the queue: each runs before the next ordinary task starts. */
+    private final java.util.concurrent.ConcurrentLinkedQueue<Runnable> urgent = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private boolean persistPending;
 
     Control() {
@@ -33,6 +35,16 @@ final class Control implements AutoCloseable {
     void post(Runnable task) {
         if (executor.isShutdown()) return;
         executor.execute(guard(task));
+    }
+
+    /**
+     * Runs a task on the control thread ahead of everything queued: it waits at most for the task running now. For
+     * failures that must act before a backlog of UPDATEs is worked off (BFD Down).
+     */
+    void postUrgent(Runnable task) {
+        if (executor.isShutdown()) return;
+        urgent.add(task);
+        executor.execute(guard(() -> { }));          // runs the urgent queue even when nothing else is queued
     }
 
     ScheduledFuture<?> schedule(Runnable task, Duration delay) {
@@ -61,7 +73,10 @@ final class Control implements AutoCloseable {
                 throw new IllegalStateException(e);
             }
         }
-        Future<T> f = executor.submit(task);
+        Future<T> f = executor.submit(() -> {
+            for (Runnable u; (u = urgent.poll()) != null; ) run(u);
+            return task.call();
+        });
         try {
             return f.get();
         } catch (InterruptedException e) {
@@ -75,14 +90,19 @@ final class Control implements AutoCloseable {
         }
     }
 
-    private static Runnable guard(Runnable task) {
+    private Runnable guard(Runnable task) {
         return () -> {
-            try {
-                task.run();
-            } catch (RuntimeException | Error e) {
-                Region.LOG.log(System.Logger.Level.ERROR, "control task failed: " + e, e);
-            }
+            for (Runnable u; (u = urgent.poll()) != null; ) run(u);
+            run(task);
         };
+    }
+
+    private static void run(Runnable task) {
+        try {
+            task.run();
+        } catch (RuntimeException | Error e) {
+            Region.LOG.log(System.Logger.Level.ERROR, "control task failed: " + e, e);
+        }
     }
 
     @Override

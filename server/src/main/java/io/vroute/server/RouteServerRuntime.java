@@ -244,7 +244,7 @@ final class RouteServerRuntime {
         // speaker does not know the peer and refuses its connections.
         try {
             ps.bfd = region.bfd().add(side.address, ps.address, p.effectiveBfdOptions().timers(), null,
-                    (peer, from, to, diag, remote, nanos) -> region.control.post(() -> bfdChanged(ps, to, diag, remote)));
+                    (peer, from, to, diag, remote, nanos) -> region.control.postUrgent(() -> bfdChanged(ps, to, diag, remote)));
             LOG.log(System.Logger.Level.INFO, "peer {0} ({1}): BFD from {2} started ({3} ms x {4}); BGP waits for BFD Up",
                     p.routeServerPeerId(), p.peerAddress(), side.address.getHostAddress(),
                     Integer.toString(p.effectiveBfdOptions().minTxInterval()), Integer.toString(p.effectiveBfdOptions().multiplier()));
