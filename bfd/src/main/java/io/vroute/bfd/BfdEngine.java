@@ -91,7 +91,8 @@ public final class BfdEngine implements AutoCloseable {
     private final SplittableRandom random = new SplittableRandom();
     private final Discriminators discriminators = new Discriminators(random);
     private final DiscriminatorTable<Peer> byDiscriminator = new DiscriminatorTable<>();
-    private final Map<InetAddress, Receiver> receivers = new HashMap<>();
+    /** Receivers by scope name and local address. */
+    private final Map<String, Receiver> receivers = new HashMap<>();
     private Receiver[] receiverArray = new Receiver[0];
     private Peer[] active = new Peer[16];
     private int activeCount;
@@ -125,12 +126,18 @@ public final class BfdEngine implements AutoCloseable {
      * opened or a session for this pair of addresses exists (RFC 5881 §3: one per pair).
      */
     public Peer add(InetAddress local, InetAddress remote, Timers timers, Authentication auth, Listener listener) throws IOException {
+        return add(SocketScope.HOST, local, remote, timers, auth, listener);
+    }
+
+    /** {@link #add(InetAddress, InetAddress, Timers, Authentication, Listener)} with the sockets made in {@code scope}. */
+    public Peer add(SocketScope scope, InetAddress local, InetAddress remote, Timers timers, Authentication auth,
+                    Listener listener) throws IOException {
         if ((local instanceof Inet6Address) != (remote instanceof Inet6Address)) {
             throw new IllegalArgumentException("BFD from " + local.getHostAddress() + " to " + remote.getHostAddress()
                     + ": both addresses must be IPv4 or both IPv6");
         }
         try {
-            return call(() -> open(local, remote, timers, auth, listener));
+            return call(() -> open(scope, local, remote, timers, auth, listener));
         } catch (RuntimeIOException e) {
             throw (IOException) e.getCause();
         }
@@ -266,21 +273,23 @@ public final class BfdEngine implements AutoCloseable {
 
     /** The socket receiving on one local address's port 3784, and the sessions from that address. */
     private static final class Receiver {
-        final InetAddress local;
+        final String key;
         final UdpSocket socket;
         final List<Peer> sessions = new ArrayList<>();
         int users;
 
-        Receiver(InetAddress local, UdpSocket socket) {
-            this.local = local;
+        Receiver(String key, UdpSocket socket) {
+            this.key = key;
             this.socket = socket;
         }
     }
 
     // ------------------------------------------------------------------------------------------ the BFD thread
 
-    private Peer open(InetAddress local, InetAddress remote, Timers timers, Authentication auth, Listener listener) throws IOException {
-        Receiver r = receivers.get(local);
+    private Peer open(SocketScope scope, InetAddress local, InetAddress remote, Timers timers, Authentication auth,
+                      Listener listener) throws IOException {
+        String key = scope.name() + "|" + local.getHostAddress();
+        Receiver r = receivers.get(key);
         for (int i = 0; r != null && i < r.sessions.size(); i++) {
             if (r.sessions.get(i).remote.equals(remote)) {
                 throw new IllegalStateException("a BFD session from " + local.getHostAddress() + " to "
@@ -289,18 +298,18 @@ public final class BfdEngine implements AutoCloseable {
         }
         boolean newReceiver = r == null;
         if (newReceiver) {
-            UdpSocket s = UdpSocket.bind(local, port, true, TTL, true);
-            r = new Receiver(local, s);
+            UdpSocket s = scope.open(() -> UdpSocket.bind(local, port, true, TTL, true));
+            r = new Receiver(key, s);
         }
         UdpSocket sender;
         try {
-            sender = UdpSocket.bindInRange(local, SOURCE_PORT_MIN, SOURCE_PORT_MAX, random, true, TTL, false);
+            sender = scope.open(() -> UdpSocket.bindInRange(local, SOURCE_PORT_MIN, SOURCE_PORT_MAX, random, true, TTL, false));
         } catch (IOException e) {
             if (newReceiver) r.socket.close();
             throw e;
         }
         if (newReceiver) {
-            receivers.put(local, r);
+            receivers.put(key, r);
             receiverArray = receivers.values().toArray(new Receiver[0]);
             poller.add(r.socket.fd());
         }
@@ -324,7 +333,7 @@ public final class BfdEngine implements AutoCloseable {
         if (--p.receiver.users == 0) {
             poller.remove(p.receiver.socket.fd());
             p.receiver.socket.close();
-            receivers.remove(p.receiver.local);
+            receivers.remove(p.receiver.key);
             receiverArray = receivers.values().toArray(new Receiver[0]);
         }
     }
