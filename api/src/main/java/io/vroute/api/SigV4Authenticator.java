@@ -298,10 +298,7 @@ public final class SigV4Authenticator implements Authenticator {
         String cacheKey = accessKeyId + '/' + date + '/' + region + '/' + service;
         byte[] key = signingKeys.get(cacheKey);
         if (key == null) {
-            key = hmac(("AWS4" + secret).getBytes(StandardCharsets.UTF_8), date);
-            key = hmac(key, region);
-            key = hmac(key, service);
-            key = hmac(key, "aws4_request");
+            key = deriveKey(secret, date, region, service);
             if (signingKeys.size() >= SIGNING_KEYS_KEPT) {
                 signingKeys.clear();
             }
@@ -310,7 +307,15 @@ public final class SigV4Authenticator implements Authenticator {
         return key;
     }
 
-    private static byte[] hmac(byte[] key, String data) {
+    /** AWS SigV4, "Derive a signing key" (uncached). */
+    static byte[] deriveKey(String secret, String date, String region, String service) {
+        byte[] key = hmac(("AWS4" + secret).getBytes(StandardCharsets.UTF_8), date);
+        key = hmac(key, region);
+        key = hmac(key, service);
+        return hmac(key, "aws4_request");
+    }
+
+    static byte[] hmac(byte[] key, String data) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(key, "HmacSHA256"));
