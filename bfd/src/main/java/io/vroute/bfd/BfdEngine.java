@@ -194,6 +194,8 @@ public final class BfdEngine implements AutoCloseable {
         private final Listener listener;
         private Timers timers;
         private long removeAt;                  // nanoTime when the AdminDown grace ends; 0 while not removing
+        private long removalInterval;           // nanos between AdminDown packets during the grace
+        private long nextRemovalPacket;
         private volatile SessionState state = SessionState.DOWN;
         private volatile SessionState remoteState = SessionState.DOWN;
         private volatile Diagnostic diagnostic = Diagnostic.NO_DIAGNOSTIC;
@@ -234,18 +236,25 @@ public final class BfdEngine implements AutoCloseable {
         }
 
         /**
-         * Ends the session: AdminDown at once and for a detection time after (RFC 5880 §6.8.16, §6.8.18: the peer
-         * must be able to tell an administrative end from a failure), then the sockets go. No listener call after.
+         * Ends the session: AdminDown at once, then at the interval the session was sending at, for at least the
+         * peer's detection time (RFC 5880 §6.8.16, §6.8.18: the peer must be able to tell an administrative end
+         * from a failure, even if a packet is lost); then the sockets go. Returns once the first AdminDown is sent.
+         * No listener call after.
          */
         public void remove() {
-            post(() -> {
-                if (removeAt != 0) return;
+            call(() -> {
+                if (removeAt != 0) return null;
                 long now = System.nanoTime();
+                long interval = Math.max(1_000_000L, session.transmitInterval() * 1000L);
+                long grace = Math.clamp(Math.max(session.detectionTime(), session.advertisedDetectionTime()) * 1000L,
+                        SECOND, 5 * SECOND);
                 receiver.sessions.remove(this);                // a new session for this pair may start meanwhile
                 session.adminDown(now);
                 transmit(this, now);
-                long grace = Math.clamp(session.detectionTime() * 1000L, SECOND, 5 * SECOND);
+                removalInterval = interval;
+                nextRemovalPacket = now + interval;
                 removeAt = now + grace;
+                return null;
             });
         }
 
@@ -349,9 +358,16 @@ public final class BfdEngine implements AutoCloseable {
                 for (int i = 0; i < activeCount; i++) {
                     Peer p = active[i];
                     BfdSession s = p.session;
-                    if (p.removeAt != 0 && now - p.removeAt >= 0) {
-                        destroy(i--);
-                        continue;
+                    if (p.removeAt != 0) {
+                        if (now - p.removeAt >= 0) {
+                            destroy(i--);
+                            continue;
+                        }
+                        if (now - p.nextRemovalPacket >= 0) {
+                            transmit(p, now);
+                            p.nextRemovalPacket = now + p.removalInterval;
+                        }
+                        if (p.nextRemovalPacket - next < 0) next = p.nextRemovalPacket;
                     }
                     long detect = s.detectionDeadline();
                     if (detect != Long.MAX_VALUE && now - detect >= 0) {

@@ -115,10 +115,12 @@ final class RouteServerRuntime {
 
         @Override public void rejected(InetSocketAddress remote, String reason) {
             PeerSide held = byAddressUnsafe(remote.getAddress());
-            if (held != null && held.bfdHeld()) {
+            if (held != null && held.record.bfd()) {
+                // A configured bfd peer is refused only because BFD was not Up when it connected (it may be by now).
                 LOG.log(System.Logger.Level.INFO, "endpoint {0}: BGP connection from {1} refused with Cease / Connection"
-                        + " Rejected: BFD to it is {2}, and a bfd peer''s session is accepted only while BFD is Up"
-                        + " (RFC 5882 §4.1); if it stays so, check the appliance''s BFD (UDP 3784, TTL 255)", id,
+                        + " Rejected: BFD to it was not Up yet (now {2}), and a bfd peer''s session is accepted only while"
+                        + " BFD is Up (RFC 5882 §4.1); it is accepted on the appliance''s next try. If BFD does not come"
+                        + " Up, check the appliance''s BFD (UDP 3784, TTL 255)", id,
                         remote.getAddress().getHostAddress(), held.bfdState());
                 return;
             }
@@ -209,8 +211,6 @@ final class RouteServerRuntime {
         boolean inSpeaker;
         final ArrayDeque<PeerEvent> events = new ArrayDeque<>();
 
-        boolean bfdHeld() { return record.bfd() && !inSpeaker; }
-
         String bfdState() { return bfd == null ? "not running" : bfd.state().toString(); }
 
         void event(String kind, String status, String reason) {
@@ -285,13 +285,11 @@ final class RouteServerRuntime {
         ps.event("BFD", "DOWN", describe(diag));
         if (ps.inSpeaker) {
             ps.inSpeaker = false;
-            ps.endpoint.speaker.removePeer(ps.address, new NotificationMessage(NotificationMessage.CEASE, BFD_DOWN));
+            // RFC 9384 §2: Cease / BFD Down
+            ps.endpoint.speaker.removePeer(ps.address, new NotificationMessage(NotificationMessage.CEASE, NotificationMessage.BFD_DOWN));
         }
         sessionDown(ps, reason);
     }
-
-    /** RFC 9384 §2: Cease subcode 10, BFD Down. */
-    static final int BFD_DOWN = 10;
 
     private static String describe(Diagnostic d) {
         return switch (d) {
@@ -326,8 +324,10 @@ final class RouteServerRuntime {
         ps.endpoint.byAddress.remove(ps.address);
         ps.endpoint.publish();
         // RFC 4486 §4: Cease / Peer De-configured
+        // BFD AdminDown first (RFC 5880 §6.8.16), then the Cease: an appliance that ends its BFD session when BGP
+        // ends would otherwise never see the AdminDown on the session that was Up (RFC 5882 §3.2).
+        if (ps.bfd != null) ps.bfd.remove();
         ps.endpoint.speaker.removePeer(ps.address, Region.PEER_DECONFIGURED);
-        if (ps.bfd != null) ps.bfd.remove();   // AdminDown first (RFC 5880 §6.8.16), so the appliance sees no failure
         int dropped = rib.dropNeighbor(ps.neighbor);
         neighborIds.clear(ps.neighbor.id());
         LOG.log(System.Logger.Level.INFO, "peer {0} ({1}) deleted: session ended, {2} routes withdrawn",

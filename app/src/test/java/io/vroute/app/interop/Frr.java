@@ -34,6 +34,17 @@ import java.util.List;
  * <li>A {@code network} route is sent with MED 0 (its metric) unless a route-map sets another.</li>
  * <li>{@code log file} writes bgpd's log; "does not have a v6 LL address" warnings on the veth are harmless.</li>
  * </ul>
+ *
+ * <p>With {@link #bfd(int, int)} bfdd runs too (between zebra and bgpd; bgpd reaches it through zebra), with one
+ * profile ({@code receive-interval}, {@code transmit-interval}, {@code detect-multiplier}) that every neighbour
+ * uses ({@code neighbor X bfd profile P}). FRR 8.4 with BFD:
+ * <ul>
+ * <li>When a session reaches Established, bgpd registers its BFD session again with the connection's real source
+ *     address, which deletes and recreates it in bfdd: the far side sees BFD Up, then Down once, and drops BGP.
+ *     {@code timers connect 1} makes bgpd come back a second later.</li>
+ * <li>{@code kill -STOP} of bfdd alone ({@link #freezeBfd()}) stops BFD while bgpd keeps its TCP session and
+ *     keepalives: only BFD can notice.</li>
+ * </ul>
  */
 final class Frr extends Daemon {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -52,6 +63,13 @@ final class Frr extends Daemon {
     private final String pathspace;
     private final Path dir;
     private Process zebra;
+    private Process bfdd;
+    /** The BFD profile every neighbour uses; null: no bfdd, no BFD. */
+    private BfdProfile bfdProfile;
+
+    /** A bfdd profile: the same interval for transmit and receive, in milliseconds, and the detect multiplier. */
+    record BfdProfile(String name, int intervalMs, int multiplier) {
+    }
 
     Frr(Lab lab, String ns, String name, long as, String routerId, List<Neighbor> neighbors, List<Route> routes,
         int holdTime) {
@@ -64,9 +82,37 @@ final class Frr extends Daemon {
         this.dir = lab.dir().resolve(name);
     }
 
+    /**
+     * Runs bfdd and puts every neighbour on a BFD profile of {@code intervalMs} (transmit and receive) x
+     * {@code multiplier}; call before {@link #start()}.
+     */
+    Frr bfd(int intervalMs, int multiplier) {
+        this.bfdProfile = new BfdProfile("vroute", intervalMs, multiplier);
+        return this;
+    }
+
     @Override
     Path log() {
         return dir.resolve("bgpd.log");
+    }
+
+    Path bfddLog() {
+        return dir.resolve("bfdd.log");
+    }
+
+    String bfddConfig() {
+        BfdProfile b = bfdProfile;
+        return "hostname " + name + "-bfdd\n"
+                + "log file " + bfddLog() + "\n"
+                + "log timestamp precision 3\n"
+                + "debug bfd peer\n"
+                + "bfd\n"
+                + " profile " + b.name() + "\n"
+                + "  receive-interval " + b.intervalMs() + "\n"
+                + "  transmit-interval " + b.intervalMs() + "\n"
+                + "  detect-multiplier " + b.multiplier() + "\n"
+                + " exit\n"
+                + "exit\n";
     }
 
     String bgpdConfig() {
@@ -89,6 +135,9 @@ final class Frr extends Daemon {
             c.append(" neighbor ").append(n.address()).append(" timers connect 1\n");
             c.append(" neighbor ").append(n.address()).append(" timers ").append(Math.max(1, holdTime / 3)).append(' ')
                     .append(holdTime).append('\n');
+            if (bfdProfile != null) {
+                c.append(" neighbor ").append(n.address()).append(" bfd profile ").append(bfdProfile.name()).append('\n');
+            }
         }
         for (boolean v6 : new boolean[] {false, true}) {
             c.append(" address-family ").append(v6 ? "ipv6" : "ipv4").append(" unicast\n");
@@ -130,6 +179,7 @@ final class Frr extends Daemon {
             Files.createDirectories(dir);
             Lab.write(dir.resolve("zebra.conf"), "hostname " + name + "-zebra\n");
             Lab.write(dir.resolve("bgpd.conf"), bgpdConfig());
+            if (bfdProfile != null) Lab.write(dir.resolve("bfdd.conf"), bfddConfig());
             try (var s = Files.list(dir)) {
                 for (Path p : s.toList()) Lab.chownFrr(p);
             }
@@ -143,6 +193,15 @@ final class Frr extends Daemon {
         if (!Lab.waitFor(Duration.ofSeconds(10), () -> !zebra.isAlive() || Files.exists(run.resolve("zserv.api")))
                 || !zebra.isAlive()) {
             throw new IllegalStateException(name + ": zebra did not start:\n" + Lab.tail(dir.resolve("zebra.out"), 20));
+        }
+        if (bfdProfile != null) {
+            bfdd = lab.spawn(ns, List.of("/usr/lib/frr/bfdd", "-N", pathspace, "-f", dir.resolve("bfdd.conf").toString(),
+                    "-i", run.resolve("bfdd.pid").toString()), dir.resolve("bfdd.out"), false);
+            if (!Lab.waitFor(Duration.ofSeconds(10), () -> !bfdd.isAlive() || Files.exists(run.resolve("bfdd.vty")))
+                    || !bfdd.isAlive()) {
+                throw new IllegalStateException(name + ": bfdd did not start:\n" + Lab.tail(dir.resolve("bfdd.out"), 20)
+                        + "\n" + Lab.tail(bfddLog(), 20));
+            }
         }
         process = lab.spawn(ns, List.of("/usr/lib/frr/bgpd", "-N", pathspace, "-f", dir.resolve("bgpd.conf").toString(),
                 "-i", run.resolve("bgpd.pid").toString()), dir.resolve("bgpd.out"), false);
@@ -201,8 +260,34 @@ final class Frr extends Daemon {
         return "Established".equals(neighbor(address).path("bgpState").asText());
     }
 
+    /** {@code show bfd peers json}: one object per session (peer, local, status, diagnostic, remote-diagnostic, ...). */
+    JsonNode bfdPeers() {
+        try {
+            return JSON.readTree(vtysh("show bfd peers json"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** bfdd's view of the session to {@code address}; a missing node when there is none. */
+    JsonNode bfdPeer(String address) {
+        for (JsonNode p : bfdPeers()) if (address.equals(p.path("peer").asText())) return p;
+        return com.fasterxml.jackson.databind.node.MissingNode.getInstance();
+    }
+
+    /** kill -STOP of bfdd alone: BFD stops, bgpd and its keepalives go on. */
+    void freezeBfd() {
+        lab.freeze(bfdd);
+    }
+
+    void thawBfd() {
+        lab.thaw(bfdd);
+    }
+
+    /** Freezes bfdd first (when it runs), so that a measurement from the freeze starts with BFD's silence. */
     @Override
     void freeze() {
+        if (bfdd != null) lab.freeze(bfdd);
         lab.freeze(process);
         lab.freeze(zebra);
     }
@@ -210,12 +295,14 @@ final class Frr extends Daemon {
     @Override
     void thaw() {
         lab.thaw(zebra);
+        if (bfdd != null) lab.thaw(bfdd);
         lab.thaw(process);
     }
 
     @Override
     int stop() {
         int status = lab.stop(process, Duration.ofSeconds(5));
+        if (bfdd != null) lab.stop(bfdd, Duration.ofSeconds(5));
         lab.stop(zebra, Duration.ofSeconds(5));
         return status;
     }

@@ -9,7 +9,7 @@ import java.util.concurrent.locks.LockSupport;
  * compiler and collector threads, safepoints, the hypervisor. Set beside a decision latency it tells how much of
  * the tail the platform put there.
  */
-final class Hiccups {
+public final class Hiccups {
     private static final long SLEEP = TimeUnit.MILLISECONDS.toNanos(1);
 
     private final long[] samples;
@@ -17,17 +17,17 @@ final class Hiccups {
     private volatile int count;
 
     /** @param capacity samples kept (one per millisecond of recording, at most) */
-    Hiccups(int capacity) {
+    public Hiccups(int capacity) {
         this.samples = new long[capacity];
         Thread t = new Thread(this::run, "hiccup-meter");
         t.setDaemon(true);
         t.start();
     }
 
-    void record(boolean on) { recording = on; }
+    public void record(boolean on) { recording = on; }
 
     /** The hiccups recorded so far (sorts them: call once, after recording). */
-    Latencies summary() {
+    public Latencies summary() {
         return Latencies.of(samples, 0, count);
     }
 

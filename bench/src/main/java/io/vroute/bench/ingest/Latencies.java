@@ -7,11 +7,11 @@ import java.util.Arrays;
  * samples do not exceed. Built from a plain array of samples (no histogram library: every sample is kept and
  * sorted, which for a 30 s churn run is a few hundred thousand longs).
  */
-record Latencies(int count, long p50, long p99, long p999, long max) {
+public record Latencies(int count, long p50, long p99, long p999, long max) {
     static final Latencies NONE = new Latencies(0, 0, 0, 0, 0);
 
     /** Sorts {@code samples[from, to)} in place and summarises them. */
-    static Latencies of(long[] samples, int from, int to) {
+    public static Latencies of(long[] samples, int from, int to) {
         int n = to - from;
         if (n <= 0) return NONE;
         Arrays.sort(samples, from, to);

@@ -5,11 +5,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** Resident set sizes from /proc. */
-final class ProcessMemory {
+public final class ProcessMemory {
     private ProcessMemory() {}
 
     /** VmRSS of process {@code pid} in bytes. */
-    static long rss(long pid) throws IOException {
+    public static long rss(long pid) throws IOException {
         for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
             if (line.startsWith("VmRSS:")) {
                 String kb = line.substring(6).trim().split("\\s+")[0];

@@ -49,6 +49,7 @@ public record NotificationMessage(int code, int subcode, byte[] data) implements
     public static final int CONNECTION_COLLISION_RESOLUTION = 7;
     public static final int OUT_OF_RESOURCES = 8;
     public static final int HARD_RESET = 9; // RFC 8538 §5
+    public static final int BFD_DOWN = 10; // RFC 9384 §2
     // ROUTE-REFRESH Message Error subcode (RFC 7313 §5)
     public static final int INVALID_MESSAGE_LENGTH = 1;
 
@@ -183,6 +184,7 @@ public record NotificationMessage(int code, int subcode, byte[] data) implements
                 case CONNECTION_COLLISION_RESOLUTION -> "Connection Collision Resolution";
                 case OUT_OF_RESOURCES -> "Out of Resources";
                 case HARD_RESET -> "Hard Reset";
+                case BFD_DOWN -> "BFD Down";
                 default -> null;
             };
             case ROUTE_REFRESH_MESSAGE_ERROR -> subcode == INVALID_MESSAGE_LENGTH ? "Invalid Message Length" : null;
