@@ -26,8 +26,10 @@ public final class ServeCommand implements Callable<Integer> {
             description = "Where the EC2 Query API listens (default ${DEFAULT-VALUE}).")
     String api;
 
-    @Option(names = "--dataplane", defaultValue = "model", paramLabel = "KIND",
-            description = "Where route tables live: model (in the store; default). The Linux data plane comes later.")
+    @Option(names = "--dataplane", paramLabel = "KIND",
+            description = "Where route tables go: linux (the kernel: a network namespace per VPC, a routing table per"
+                    + " route table; the default when root on Linux) or model (only in the store; the default otherwise)."
+                    + " See docs/dataplane.md.")
     String dataplane;
 
     @Option(names = "--auth", defaultValue = "sigv4", paramLabel = "MODE",
@@ -53,11 +55,28 @@ public final class ServeCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    /** linux when root on Linux (it can create namespaces), model otherwise. */
+    static String defaultDataplane() {
+        return isRoot() && java.nio.file.Files.exists(java.nio.file.Path.of("/proc/self/ns/net")) ? "linux" : "model";
+    }
+
+    static boolean isRoot() {
+        try {
+            return "0".equals(new com.sun.security.auth.module.UnixSystem().getUid() + "");
+        } catch (RuntimeException | LinkageError e) {
+            return false;
+        }
+    }
+
     @Override
     public Integer call() throws Exception {
-        if (!dataplane.equals("model")) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--dataplane " + dataplane
-                    + " is not available in this version: use --dataplane model");
+        if (dataplane == null) dataplane = defaultDataplane();
+        if (!dataplane.equals("model") && !dataplane.equals("linux")) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--dataplane must be linux or model, not " + dataplane);
+        }
+        if (dataplane.equals("linux") && !isRoot()) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--dataplane linux creates network namespaces"
+                    + " and kernel routes: run vroute as root (sudo), or use --dataplane model");
         }
         if (!auth.equals("sigv4") && !auth.equals("none")) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--auth must be sigv4 or none, not " + auth);
@@ -76,7 +95,8 @@ public final class ServeCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
         ServerConfig config = ServerConfig.defaults(dataDir).withQuotas(q).withBgpPort(bgpPort).withHoldTime(holdTime)
-                .withBfdPort(bfdPort);
+                .withBfdPort(bfdPort)
+                .withDataplane(dataplane.equals("linux") ? io.vroute.server.dataplane.KernelLayout.defaults() : null);
         Server server = Server.start(config);
         Ec2Api api;
         try {

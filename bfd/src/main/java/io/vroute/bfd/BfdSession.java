@@ -256,6 +256,14 @@ public final class BfdSession {
         return false;
     }
 
+    /**
+     * The detection time the peer uses for us, as far as we know it: our Detect Mult x max(its Required Min RX, our
+     * Desired Min TX), microseconds (RFC 5880 §6.8.4 seen from the other side).
+     */
+    public long advertisedDetectionTime() {
+        return (long) advertisedMult * Math.max(remoteMinRx, advertisedTx);
+    }
+
     // ---------------------------------------------------------------- management
 
     /** §6.8.16: holds the session AdminDown, diagnostic "Administratively Down"; the peer sees it and goes Down. */

@@ -43,6 +43,11 @@ public final class Region {
 
     /** The BFD thread and its sockets, started with the first bfd peer. Control thread only. */
     private io.vroute.bfd.BfdEngine bfd;
+    /** The Linux data plane, or null when route tables live in the model only. */
+    io.vroute.server.dataplane.LinuxDataplane dataplane;
+    /** The newest reconcile submitted to the data plane: endpoints wait for it before they open sockets. */
+    private java.util.concurrent.CompletableFuture<io.vroute.server.dataplane.Report> lastReconcile =
+            java.util.concurrent.CompletableFuture.completedFuture(null);
 
     Region(ServerConfig config, Network network, Control control, RouteJournal journal) {
         this.config = config;
@@ -60,6 +65,34 @@ public final class Region {
             LOG.log(System.Logger.Level.INFO, "BFD started (UDP port {0})", Integer.toString(config.bfdPort()));
         }
         return bfd;
+    }
+
+    /** Makes the kernel follow the model (control thread); a no-op without the Linux data plane. */
+    void reconcile() {
+        if (dataplane == null) return;
+        lastReconcile = dataplane.reconcile(network);
+        lastReconcile.whenComplete((report, error) -> {
+            if (error != null) {
+                LOG.log(System.Logger.Level.ERROR, "data plane: reconcile failed: " + error.getMessage()
+                        + "; the next change or the periodic repair tries again");
+            }
+        });
+    }
+
+    /** Waits (at most 30 s) until the kernel holds what the model held at the last reconcile. */
+    void awaitDataplane() {
+        try {
+            lastReconcile.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            LOG.log(System.Logger.Level.WARNING, "data plane not ready: " + e.getMessage());
+        }
+    }
+
+    /** The network namespace where a VPC's endpoints live: its router namespace, or null for the host's. */
+    String namespaceOf(String vpcId) {
+        return dataplane == null || vpcId == null ? null : dataplane.layout().routerNamespace(vpcId);
     }
 
     /** Stops BFD: every session sends AdminDown once, so appliances do not read a failure into it (RFC 5880 §6.8.16). */

@@ -80,6 +80,8 @@ final class RouteServerRuntime {
         final InetAddress address;
         BgpSpeaker speaker;
         final Map<InetAddress, PeerSide> byAddress = new HashMap<>();
+        /** The network namespace its sockets live in (Linux data plane), or null for the host's. */
+        String namespace;
 
         EndpointSide(String id, InetAddress address) {
             this.id = id;
@@ -141,10 +143,19 @@ final class RouteServerRuntime {
         if (e == null || endpoints.containsKey(e.routeServerEndpointId())) return;
         InetAddress address = Region.parseAddress(e.eniAddress(), "eniAddress");
         EndpointSide side = new EndpointSide(e.routeServerEndpointId(), address);
+        side.namespace = region.namespaceOf(e.vpcId());
         endpoints.put(side.id, side);
+        SpeakerConfig sc = new SpeakerConfig(routeServer.amazonSideAsn(), routerIdFor(address),
+                List.of(new InetSocketAddress(address, region.config.bgpPort())), true);
         try {
-            side.speaker = BgpSpeaker.start(new SpeakerConfig(routeServer.amazonSideAsn(), routerIdFor(address),
-                    List.of(new InetSocketAddress(address, region.config.bgpPort())), true), side);
+            if (side.namespace == null) {
+                side.speaker = BgpSpeaker.start(sc, side);
+            } else {
+                // Linux data plane: the endpoint's address is on its subnet's bridge in the VPC's namespace, and the
+                // listening socket is made there (a socket keeps the namespace it was created in).
+                region.awaitDataplane();
+                side.speaker = io.vroute.linux.Namespaces.call(side.namespace, () -> BgpSpeaker.start(sc, side));
+            }
         } catch (IOException | RuntimeException ex) {
             String why = "cannot listen for BGP on " + e.eniAddress() + ":" + region.config.bgpPort() + ": " + ex.getMessage();
             LOG.log(System.Logger.Level.ERROR, "endpoint {0}: {1}", side.id, why);
@@ -152,7 +163,7 @@ final class RouteServerRuntime {
             region.control.persistSoon();
             return;
         }
-        String absent = onLocalInterface(address) ? null : absentReason(e.eniAddress());
+        String absent = side.namespace != null || onLocalInterface(address) ? null : absentReason(e.eniAddress());
         if (absent != null) LOG.log(System.Logger.Level.WARNING, "endpoint {0}: {1}", side.id, absent);
         region.endpointState(side.id, "available", absent);
         LOG.log(System.Logger.Level.INFO, "endpoint {0} listening for BGP on {1} port {2}", side.id, e.eniAddress(),
@@ -243,7 +254,7 @@ final class RouteServerRuntime {
         // RFC 5882 §4.1: a bfd peer's BGP session is accepted only while BFD says the path works; until then the
         // speaker does not know the peer and refuses its connections.
         try {
-            ps.bfd = region.bfd().add(side.address, ps.address, p.effectiveBfdOptions().timers(), null,
+            ps.bfd = region.bfd().add(scope(side.namespace), side.address, ps.address, p.effectiveBfdOptions().timers(), null,
                     (peer, from, to, diag, remote, nanos) -> region.control.postUrgent(() -> bfdChanged(ps, to, diag, remote)));
             LOG.log(System.Logger.Level.INFO, "peer {0} ({1}): BFD from {2} started ({3} ms x {4}); BGP waits for BFD Up",
                     p.routeServerPeerId(), p.peerAddress(), side.address.getHostAddress(),
@@ -254,6 +265,17 @@ final class RouteServerRuntime {
             LOG.log(System.Logger.Level.ERROR, "peer {0}: {1}", p.routeServerPeerId(), why);
             region.peers.computeIfPresent(p.routeServerPeerId(), (k, v) -> v.withFailure(why));
         }
+    }
+
+    /** Where an endpoint's BFD sockets are made: the host, or the VPC's namespace. */
+    private static io.vroute.bfd.SocketScope scope(String namespace) {
+        if (namespace == null) return io.vroute.bfd.SocketScope.HOST;
+        return new io.vroute.bfd.SocketScope() {
+            @Override public String name() { return namespace; }
+            @Override public io.vroute.bfd.UdpSocket open(Opener opener) throws IOException {
+                return io.vroute.linux.Namespaces.call(namespace, opener::open);
+            }
+        };
     }
 
     /**
@@ -449,6 +471,29 @@ final class RouteServerRuntime {
         rib.drainChanges((prefix, oldBest, newBest) -> {
             for (String t : tables) install(t, prefix, newBest);
         });
+        flushKernel();
+    }
+
+    /** Linux data plane: the route changes of this drain, per table, sent as one batch each (the fast path). */
+    private final Map<String, List<io.vroute.vpc.RouteChange>> kernelChanges = new LinkedHashMap<>();
+
+    private void toKernel(String table, Prefix prefix, String eni, String nextHop) {
+        if (region.dataplane == null) return;
+        kernelChanges.computeIfAbsent(table, t -> new ArrayList<>()).add(io.vroute.server.dataplane.RouteBatch.propagated(
+                region.network, table, VpcFacts.cidr(prefix), eni, nextHop));
+    }
+
+    private void flushKernel() {
+        if (kernelChanges.isEmpty()) return;
+        for (Map.Entry<String, List<io.vroute.vpc.RouteChange>> e : kernelChanges.entrySet()) {
+            region.dataplane.routes(region.network, e.getKey(), e.getValue()).whenComplete((report, error) -> {
+                if (error != null) {
+                    LOG.log(System.Logger.Level.WARNING, "data plane: route batch for {0} failed: {1}; the periodic"
+                            + " repair puts it right", e.getKey(), error.getMessage());
+                }
+            });
+        }
+        kernelChanges.clear();
     }
 
     private void install(String table, Prefix prefix, Route best) {
@@ -457,15 +502,18 @@ final class RouteServerRuntime {
         if (best == null) {
             VpcFacts.removePropagated(region.network, table, prefix, rsId);
             region.journal.remove(table, prefix);
+            toKernel(table, prefix, null, null);
         } else {
             // The next hop's text is made by the route writer thread, not here (a million of them per full table).
             VpcFacts.setPropagated(region.network, table, prefix, rsId, best.target(), best.nextHop());
             region.journal.put(table, prefix, rsId, best.target(), best.nextHop());
+            if (region.dataplane != null) toKernel(table, prefix, best.target(), best.nextHop().getHostAddress());
         }
     }
 
     void installAll(String table) {
         rib.forEachRoute(r -> { if (r.isBest()) install(table, r.prefix(), r); });
+        flushKernel();
     }
 
     void uninstallAll(String table) {
@@ -490,6 +538,7 @@ final class RouteServerRuntime {
             n++;
         }
         restartStale.clear();
+        region.reconcile();
         LOG.log(System.Logger.Level.INFO, "route server {0}: {1} routes kept over the restart were not advertised again and"
                 + " were removed", routeServer.routeServerId(), n);
     }

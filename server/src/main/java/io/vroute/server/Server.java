@@ -33,6 +33,11 @@ public final class Server implements AutoCloseable {
         this.journal = new RouteJournal(store);
         this.region = new Region(config, new Network(), control, journal);
         control.persister(this::persist);
+        if (config.dataplane() != null) {
+            region.dataplane = io.vroute.server.dataplane.LinuxDataplane.start(config.dataplane());
+            // A hand edit or a crashed helper process: read the kernel back now and then and put it right.
+            control.every(() -> region.dataplane.repair(), java.time.Duration.ofSeconds(30));
+        }
     }
 
     /** Opens the store under the data directory, restores every resource and starts the endpoints. */
@@ -71,6 +76,8 @@ public final class Server implements AutoCloseable {
             written.computeIfAbsent(d.kind(), k -> new HashMap<>()).put(d.id(), d.record());
         }
         VpcFacts.restore(region.network, vpcRecords);
+        // Routes installed before the restart are restored below; the kernel is reconciled with them before any
+        // endpoint opens its sockets (they live in the VPC's namespace, which the reconcile creates).
         // Re-read what we restored so the next diff compares against the live objects.
         written.clear();
         snapshot().forEach((k, m) -> written.put(k, new HashMap<>(m)));
@@ -81,6 +88,7 @@ public final class Server implements AutoCloseable {
             RouteServerRuntime rt = region.runtimes.get(r.routeServerId());
             if (rt != null && region.propagations.containsKey(r.routeServerId() + "|" + r.routeTableId())) rt.restore(r);
         }
+        region.reconcile();
         for (RouteServerEndpoint e : region.endpoints.values()) {
             RouteServerRuntime rt = region.runtimes.get(e.routeServerId());
             if (rt != null) rt.startEndpoint(e);
@@ -102,7 +110,7 @@ public final class Server implements AutoCloseable {
             try {
                 return f.apply(region);
             } finally {
-                persist();
+                if (persist()) region.reconcile();
             }
         });
     }
@@ -125,7 +133,8 @@ public final class Server implements AutoCloseable {
         return s;
     }
 
-    private void persist() {
+    /** Writes what changed since the last write; true when anything did. */
+    private boolean persist() {
         List<Store.Document> up = new ArrayList<>(), del = new ArrayList<>();
         Map<String, Map<String, Object>> now = snapshot();
         for (Map.Entry<String, Map<String, Object>> kind : now.entrySet()) {
@@ -137,11 +146,12 @@ public final class Server implements AutoCloseable {
                 if (!kind.getValue().containsKey(r.getKey())) del.add(new Store.Document(kind.getKey(), r.getKey(), r.getValue()));
             }
         }
-        if (up.isEmpty() && del.isEmpty()) return;
+        if (up.isEmpty() && del.isEmpty()) return false;
         try {
             store.commit(up, del);
             written.clear();
             now.forEach((k, m) -> written.put(k, m));
+            return true;
         } catch (IOException e) {
             LOG.log(System.Logger.Level.ERROR, e.getMessage());
             throw new ServerException("InternalError", "the change was made but could not be written to the store ("
@@ -175,6 +185,8 @@ public final class Server implements AutoCloseable {
         }
         control.close();
         journal.close();
+        // The kernel keeps forwarding as it is: a restart costs no packets.
+        if (region.dataplane != null) region.dataplane.close();
         store.close();
         LOG.log(System.Logger.Level.INFO, "stopped; store {0} closed", store.file());
     }

@@ -47,7 +47,7 @@ final class VrouteServe {
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
         cmd.add("io.vroute.app.Main");
-        cmd.addAll(List.of("serve", "--data-dir", dataDir.toString(), "--api", "127.0.0.1:" + API_PORT));
+        cmd.addAll(List.of("serve", "--data-dir", dataDir.toString(), "--api", "127.0.0.1:" + API_PORT, "--dataplane", "model"));
         cmd.addAll(extra);
         starts++;
         Lab.write(log(), "");
