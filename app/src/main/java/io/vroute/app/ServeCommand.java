@@ -106,7 +106,7 @@ public final class ServeCommand implements Callable<Integer> {
             throw e;
         }
         String url = "http://" + api.address().getHostString() + ":" + api.address().getPort();
-        System.err.println("vroute: API listening on " + url + " (data plane model, quotas " + q.profile() + ", store "
+        System.err.println("vroute: API listening on " + url + " (data plane " + dataplane + ", quotas " + q.profile() + ", store "
                 + dataDir.resolve("vroute.db") + ")");
         if (auth.equals("none")) {
             System.err.println("vroute: --auth none: API requests are NOT authenticated; anyone who can reach " + url
