@@ -353,6 +353,9 @@ public final class BfdEngine implements AutoCloseable {
         while (!closing) {
             try {
                 for (Runnable c; (c = commands.poll()) != null; ) c.run();
+                // Packets first: after a stall, what is waiting in the sockets must count before any detection
+                // deadline is checked, or a late but alive peer would be declared down.
+                for (Receiver r : receiverArray) drain(r, in, packet);
                 long now = System.nanoTime();
                 long next = now + SECOND;
                 for (int i = 0; i < activeCount; i++) {
@@ -384,11 +387,7 @@ public final class BfdEngine implements AutoCloseable {
                     if (p.removeAt != 0 && p.removeAt - next < 0) next = p.removeAt;
                 }
                 long wait = next - System.nanoTime();
-                if (poller.poll(Math.max(0, wait)) > 0) {
-                    for (Receiver r : receiverArray) {
-                        if (poller.readable(r.socket.fd())) drain(r, in, packet);
-                    }
-                }
+                poller.poll(Math.max(0, wait));      // the sockets are read at the top of the loop
             } catch (RuntimeException e) {
                 LOG.log(System.Logger.Level.ERROR, "BFD thread: unexpected failure, carrying on", e);
             }

@@ -28,12 +28,12 @@ public final class Poller implements AutoCloseable {
     private static final long NANOS_PER_SECOND = 1_000_000_000L;
     private static final int INITIAL_CAPACITY = 16;
 
-    private static final MethodHandle PPOLL = UdpSocket.libc("ppoll",
+    private static final MethodHandle PPOLL = UdpSocket.plain("ppoll",
             FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.ADDRESS,
                     ValueLayout.ADDRESS));
     private static final MethodHandle EVENTFD = UdpSocket.libc("eventfd",
             FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
-    private static final MethodHandle READ = UdpSocket.libc("read",
+    private static final MethodHandle READ = UdpSocket.plain("read",
             FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG));
     private static final MethodHandle WRITE = UdpSocket.libc("write",
             FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG));
@@ -151,12 +151,12 @@ public final class Poller implements AutoCloseable {
         }
         int ready;
         try {
-            ready = (int) PPOLL.invokeExact(errno, fds, (long) count, limit, MemorySegment.NULL);
+            ready = (int) PPOLL.invokeExact(fds, (long) count, limit, MemorySegment.NULL);
         } catch (Throwable t) {
             throw UdpSocket.unchecked(t);
         }
         if (ready < 0) {
-            int e = UdpSocket.errnoOf(errno);
+            int e = UdpSocket.errno();
             return e == UdpSocket.EINTR ? 0 : -e;
         }
         polled = true;
@@ -170,12 +170,12 @@ public final class Poller implements AutoCloseable {
     private void drain() {
         long n;
         try {
-            n = (long) READ.invokeExact(errno, eventFd, drained, 8L);
+            n = (long) READ.invokeExact(eventFd, drained, 8L);
         } catch (Throwable t) {
             throw UdpSocket.unchecked(t);
         }
         // n < 0 is EAGAIN: another poll already drained it; the counter is reset by a read, so one is enough
-        assert n == 8 || UdpSocket.errnoOf(errno) == UdpSocket.EAGAIN : "eventfd read failed: errno " + UdpSocket.errnoOf(errno);
+        assert n == 8 || UdpSocket.errno() == UdpSocket.EAGAIN : "eventfd read failed: errno " + UdpSocket.errno();
     }
 
     /**

@@ -51,6 +51,11 @@ public final class UdpSocket implements AutoCloseable {
     static final int IPV6_HOPLIMIT = 52;
     static final int IPV6_FREEBIND = 78;
     static final int MSG_TRUNC = 0x20;
+    static final int SOL_SOCKET = 1;
+    static final int SO_RCVBUF = 8;
+    static final int SO_RCVBUFFORCE = 33;
+    /** Receive buffer of a socket that reports TTLs (a BFD receiver), bytes. */
+    static final int RECEIVE_BUFFER = 4 << 20;
 
     static final int EPERM = 1;
     static final int EINTR = 4;
@@ -92,9 +97,14 @@ public final class UdpSocket implements AutoCloseable {
             FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT));
     private static final MethodHandle GETSOCKNAME = libc("getsockname",
             FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS));
-    private static final MethodHandle RECVMSG = libc("recvmsg",
+    // The packet path's calls capture no errno through the linker: that option slices a segment per call, which
+    // escape analysis does not always remove, and the BFD thread must not allocate. errno is read right after a
+    // failed call instead (errno(): good enough to tell EAGAIN and EINTR from the rest).
+    private static final MethodHandle RECVMSG = plain("recvmsg",
             FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT));
-    private static final MethodHandle SENDTO = libc("sendto",
+    private static final MethodHandle ERRNO_LOCATION = plain("__errno_location", FunctionDescriptor.of(ValueLayout.JAVA_LONG));
+    private static final MemorySegment EVERYWHERE = MemorySegment.NULL.reinterpret(Long.MAX_VALUE);
+    private static final MethodHandle SENDTO = plain("sendto",
             FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG,
                     ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT));
     private static final MethodHandle CLOSE = libc("close",
@@ -229,6 +239,16 @@ public final class UdpSocket implements AutoCloseable {
                 if (sendTtl != 0) setOption(fd, value, state, IPPROTO_IP, IP_TTL, sendTtl, "IP_TTL", where);
                 if (receiveTtl) setOption(fd, value, state, IPPROTO_IP, IP_RECVTTL, 1, "IP_RECVTTL", where);
             }
+            if (receiveTtl) {
+                // A receiving socket of many sessions: room for ~4 MiB of datagrams, so that a stall of the reading
+                // thread (a GC pause) loses no packets. SO_RCVBUFFORCE passes net.core.rmem_max when root; without
+                // privileges SO_RCVBUF gets what rmem_max allows.
+                try {
+                    setOption(fd, value, state, SOL_SOCKET, SO_RCVBUFFORCE, RECEIVE_BUFFER, "SO_RCVBUFFORCE", where);
+                } catch (IOException notPrivileged) {
+                    setOption(fd, value, state, SOL_SOCKET, SO_RCVBUF, RECEIVE_BUFFER, "SO_RCVBUF", where);
+                }
+            }
             MemorySegment name = arena.allocate(SOCKADDR_IN6_SIZE, 8);
             int nameSize = writeSockaddr(name, v6, local.getAddress(), port, scope);
             int rc = (int) BIND.invokeExact(state, fd, name, nameSize);
@@ -336,12 +356,12 @@ public final class UdpSocket implements AutoCloseable {
         long n;
         try {
             // MSG_TRUNC as a flag: return the real datagram length even when it did not fit
-            n = (long) RECVMSG.invokeExact(errno, fd, msghdr, MSG_TRUNC);
+            n = (long) RECVMSG.invokeExact(fd, msghdr, MSG_TRUNC);
         } catch (Throwable t) {
             throw unchecked(t);
         }
         if (n < 0) {
-            int e = errno.get(ValueLayout.JAVA_INT, ERRNO);
+            int e = errno();
             lastErrno = e;
             return e == EAGAIN ? -1 : -2;
         }
@@ -454,12 +474,12 @@ public final class UdpSocket implements AutoCloseable {
         for (int i = 0; i < address.length; i++) txName.set(ValueLayout.JAVA_BYTE, at + i, address[i]);
         long n;
         try {
-            n = (long) SENDTO.invokeExact(errno, fd, txData, (long) len, 0, txName, sockaddrSize);
+            n = (long) SENDTO.invokeExact(fd, txData, (long) len, 0, txName, sockaddrSize);
         } catch (Throwable t) {
             throw unchecked(t);
         }
         if (n < 0) {
-            lastErrno = errno.get(ValueLayout.JAVA_INT, ERRNO);
+            lastErrno = errno();
             return lastErrno;
         }
         return 0;
@@ -494,6 +514,23 @@ public final class UdpSocket implements AutoCloseable {
         return linker.downcallHandle(linker.defaultLookup().find(name).orElseThrow(
                 () -> new UnsatisfiedLinkError("libc has no " + name + ": vroute's BFD needs Linux with glibc")),
                 descriptor, Linker.Option.captureCallState("errno"));
+    }
+
+    /** A downcall handle without errno capture, for the packet path (see {@link #errno()}). */
+    static MethodHandle plain(String name, FunctionDescriptor descriptor) {
+        Linker linker = Linker.nativeLinker();
+        return linker.downcallHandle(linker.defaultLookup().find(name).orElseThrow(
+                () -> new IllegalStateException("libc has no " + name + ": vroute's BFD needs Linux with glibc")), descriptor);
+    }
+
+    /** The calling thread's errno, read through glibc's {@code __errno_location()}; allocates nothing. */
+    static int errno() {
+        try {
+            long at = (long) ERRNO_LOCATION.invokeExact();
+            return EVERYWHERE.get(ValueLayout.JAVA_INT, at);
+        } catch (Throwable t) {
+            throw unchecked(t);
+        }
     }
 
     static int errnoOf(MemorySegment state) {

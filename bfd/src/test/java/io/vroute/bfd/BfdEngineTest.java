@@ -132,6 +132,30 @@ class BfdEngineTest {
     }
 
     @Test
+    void theBfdThreadAllocatesNothingPerPacket() throws Exception {
+        // 40 sessions each way at 10 ms: ~8,000 packets a second through both engines' threads
+        List<BfdEngine.Peer> mine = new java.util.ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            InetAddress far = address("127.0.1." + (i + 1));
+            mine.add(a.add(A, far, BfdEngine.Timers.ofMillis(10, 10, 5), null, (p, f, t, d, r, n) -> { }));
+            b.add(far, A, BfdEngine.Timers.ofMillis(10, 10, 5), null, (p, f, t, d, r, n) -> { });
+        }
+        waitFor(() -> mine.stream().allMatch(p -> p.state() == SessionState.UP), 5_000, "40 sessions Up");
+        Thread.sleep(2_000);                                     // warm: the JIT has compiled the loop
+        var threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long[] ids = Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().equals("vroute-bfd"))
+                .mapToLong(Thread::threadId).toArray();
+        assertEquals(2, ids.length);
+        long before = java.util.Arrays.stream(threads.getThreadAllocatedBytes(ids)).sum();
+        long sentBefore = mine.stream().mapToLong(p -> p.status().sent()).sum();
+        Thread.sleep(3_000);
+        long allocated = java.util.Arrays.stream(threads.getThreadAllocatedBytes(ids)).sum() - before;
+        long sent = mine.stream().mapToLong(p -> p.status().sent()).sum() - sentBefore;
+        assertTrue(sent > 5_000, "packets went out: " + sent);
+        assertTrue(allocated < 64 * 1024, allocated + " bytes allocated by the BFD threads for " + 2 * sent + " packets");
+    }
+
+    @Test
     void oneSessionPerPairOfAddresses() throws Exception {
         a.add(A, B, BfdEngine.Timers.DEFAULT, null, (p, f, t, d, r, n) -> { });
         IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
