@@ -52,6 +52,11 @@ public final class ServeCommand implements Callable<Integer> {
             description = "UDP port BFD listens on and sends to (default ${DEFAULT-VALUE}, RFC 5881 §4; change it only for tests).")
     int bfdPort;
 
+    @Option(names = "--netns-prefix", defaultValue = "vroute-", paramLabel = "PREFIX",
+            description = "Linux data plane: the prefix of the network namespaces vroute creates and owns (default"
+                    + " ${DEFAULT-VALUE}); give two instances on one host different prefixes.")
+    String netnsPrefix;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -96,7 +101,7 @@ public final class ServeCommand implements Callable<Integer> {
         }
         ServerConfig config = ServerConfig.defaults(dataDir).withQuotas(q).withBgpPort(bgpPort).withHoldTime(holdTime)
                 .withBfdPort(bfdPort)
-                .withDataplane(dataplane.equals("linux") ? io.vroute.server.dataplane.KernelLayout.defaults() : null);
+                .withDataplane(dataplane.equals("linux") ? io.vroute.server.dataplane.KernelLayout.withPrefix(netnsPrefix) : null);
         Server server = Server.start(config);
         Ec2Api api;
         try {
