@@ -110,7 +110,14 @@ public final class Server implements AutoCloseable {
             try {
                 return f.apply(region);
             } finally {
-                if (persist()) region.reconcile();
+                if (persist()) {
+                    // The kernel only cares about the VPC model (and propagation turned off); route-server records
+                    // and their tags alone need no plan of every table.
+                    if (lastChangedKinds.stream().anyMatch(k -> !k.startsWith("route-server") && !k.equals("tags")
+                            || k.equals("route-server-propagation"))) {
+                        region.reconcile();
+                    }
+                }
             }
         });
     }
@@ -133,8 +140,12 @@ public final class Server implements AutoCloseable {
         return s;
     }
 
+    /** The kinds of record the last {@link #persist()} wrote or deleted. */
+    private final java.util.Set<String> lastChangedKinds = new java.util.HashSet<>();
+
     /** Writes what changed since the last write; true when anything did. */
     private boolean persist() {
+        lastChangedKinds.clear();
         List<Store.Document> up = new ArrayList<>(), del = new ArrayList<>();
         Map<String, Map<String, Object>> now = snapshot();
         for (Map.Entry<String, Map<String, Object>> kind : now.entrySet()) {
@@ -147,6 +158,8 @@ public final class Server implements AutoCloseable {
             }
         }
         if (up.isEmpty() && del.isEmpty()) return false;
+        for (Store.Document d : up) lastChangedKinds.add(d.kind());
+        for (Store.Document d : del) lastChangedKinds.add(d.kind());
         try {
             store.commit(up, del);
             written.clear();
