@@ -282,12 +282,15 @@ public final class LinuxDataplane implements AutoCloseable {
 
     /**
      * Failures are warnings; repairs and removals are logged line by line (they mean someone or something changed the
-     * kernel, or the model shrank); what was only created is one line; the fast path logs at debug level.
+     * kernel, or the model shrank); what was created is listed too when it is a handful (after a restart, what a
+     * crash or a hand edit lost comes back as "created": the operator should see it), else counted; the fast path
+     * logs at debug level.
      */
     private static Report log(Report report) {
         StringBuilder text = new StringBuilder(report.summary());
+        boolean listCreated = report.created() <= 20;
         for (String line : report.details()) {
-            if (!line.startsWith("created ") || !report.succeeded()) {
+            if (!line.startsWith("created ") || !report.succeeded() || listCreated) {
                 text.append("\n  ").append(line);
             }
         }
