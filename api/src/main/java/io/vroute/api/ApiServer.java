@@ -115,6 +115,14 @@ public final class ApiServer implements AutoCloseable {
         return "http://" + (literal.contains(":") ? "[" + literal + "]" : literal) + ":" + address.getPort();
     }
 
+    /**
+     * Serves {@code path} with {@code handler} on the same port, outside the EC2 dispatch and without authentication
+     * (for Prometheus' {@code /metrics}, which scrapes unsigned); the handler must expose nothing secret.
+     */
+    public void serveUnauthenticated(String path, com.sun.net.httpserver.HttpHandler handler) {
+        http.createContext(path, handler);
+    }
+
     /** Stops listening at once; requests in flight are cut off. */
     @Override
     public void close() {
@@ -126,6 +134,7 @@ public final class ApiServer implements AutoCloseable {
         long started = System.nanoTime();
         String requestId = UUID.randomUUID().toString();
         String[] action = {"-"};
+        String errorCode = null;
         int status;
         String body;
         try {
@@ -134,6 +143,7 @@ public final class ApiServer implements AutoCloseable {
             body = XML_DECLARATION + '<' + action[0] + "Response xmlns=\"" + NAMESPACE + "\"><requestId>" + requestId
                     + "</requestId>" + content + "</" + action[0] + "Response>";
         } catch (Ec2Exception e) {
+            errorCode = e.code();
             status = e.httpStatus();
             body = error(e, requestId);
         } catch (RuntimeException | Error e) {
@@ -142,6 +152,7 @@ public final class ApiServer implements AutoCloseable {
                     + "of an internal error. Look for request id " + requestId + " in the vroute server log, and "
                     + "report it if the log does not explain it.");
             status = internal.httpStatus();
+            errorCode = internal.code();
             body = error(internal, requestId);
         }
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
@@ -156,6 +167,7 @@ public final class ApiServer implements AutoCloseable {
             LOG.log(System.Logger.Level.DEBUG, "request {0}: the client went away before the answer ({1})",
                     requestId, e.toString());
         }
+        io.vroute.server.metrics.VrouteMetrics.apiRequest(action[0], errorCode, System.nanoTime() - started);
         LOG.log(System.Logger.Level.DEBUG, "{0} {1} {2} ms {3} from {4}", action[0], status,
                 (System.nanoTime() - started) / 1_000_000, requestId, exchange.getRemoteAddress());
     }

@@ -29,6 +29,7 @@ public final class Ec2Api implements AutoCloseable {
         new RouteServerActions(server).register(actions);
         new VpcActions(server).register(actions);
         new TagActions(server).register(actions);
+        new TraceActions(server).register(actions);
         return actions;
     }
 
@@ -47,6 +48,8 @@ public final class Ec2Api implements AutoCloseable {
         Credentials credentials = sigv4 ? Credentials.loadOrCreate(dataDir) : null;
         Authenticator auth = sigv4 ? new SigV4Authenticator(credentials.keys()) : Authenticator.none();
         ApiServer http = ApiServer.start(bind, auth, actions(server), Ec2Api::translate, new StoredClientTokens(server.store()));
+        // Prometheus scrapes unsigned; the exposition holds no secrets (docs/metrics.md).
+        http.serveUnauthenticated("/metrics", io.vroute.server.metrics.VrouteMetrics.handler(server));
         return new Ec2Api(http, credentials);
     }
 

@@ -3,13 +3,17 @@ package io.vroute.app;
 import io.vroute.app.bgp.BgpCommand;
 import io.vroute.app.lab.DemoCommand;
 import io.vroute.app.lab.LabCommand;
+import io.vroute.app.show.ExplainCommand;
+import io.vroute.app.show.ShowCommand;
+import io.vroute.app.show.TraceCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The {@code vroute} command line. */
 @Command(name = "vroute", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "A VPC route server: appliances speak BGP to its endpoints, it programs the route tables.",
-        subcommands = {ServeCommand.class, BgpCommand.class, LabCommand.class, DemoCommand.class})
+        subcommands = {ServeCommand.class, BgpCommand.class, LabCommand.class, DemoCommand.class,
+                ShowCommand.class, ExplainCommand.class, TraceCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -439,6 +439,7 @@ final class RouteServerRuntime {
             ps.endpoint.speaker.resumeReading(ps.address);
         }
         if (peers.get(ps.record.routeServerPeerId()) != ps || !ps.up) return;
+        io.vroute.server.metrics.VrouteMetrics.updateReceived(routeServer.routeServerId(), ps.record.routeServerPeerId(), u);
         rib.apply(ps.neighbor, u);
         int limit = region.quotas().routesPerPeer();
         if (rib.routeCount(ps.neighbor) > limit) {
@@ -487,6 +488,7 @@ final class RouteServerRuntime {
         if (kernelChanges.isEmpty()) return;
         for (Map.Entry<String, List<io.vroute.vpc.RouteChange>> e : kernelChanges.entrySet()) {
             region.dataplane.routes(region.network, e.getKey(), e.getValue()).whenComplete((report, error) -> {
+                io.vroute.server.metrics.VrouteMetrics.routeBatch(report, error);
                 if (error != null) {
                     LOG.log(System.Logger.Level.WARNING, "data plane: route batch for {0} failed: {1}; the periodic"
                             + " repair puts it right", e.getKey(), error.getMessage());
