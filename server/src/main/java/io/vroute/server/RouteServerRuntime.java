@@ -305,12 +305,15 @@ final class RouteServerRuntime {
         }
         String reason = "BFD down (" + describe(diag) + ")";
         ps.event("BFD", "DOWN", describe(diag));
+        // The routes first: withdrawn, re-decided and written to the route tables (and the kernel) now, not after
+        // the control queue's backlog; then the NOTIFICATION to a peer that is probably not listening.
+        sessionDown(ps, reason);
+        drain();
         if (ps.inSpeaker) {
             ps.inSpeaker = false;
             // RFC 9384 §2: Cease / BFD Down
             ps.endpoint.speaker.removePeer(ps.address, new NotificationMessage(NotificationMessage.CEASE, NotificationMessage.BFD_DOWN));
         }
-        sessionDown(ps, reason);
     }
 
     private static String describe(Diagnostic d) {

@@ -227,8 +227,9 @@ public final class BgpSpeaker implements AutoCloseable {
         if (p == null) {
             // Only configured peers may connect: anyone else gets Cease / Connection Rejected (RFC 4486 §4,
             // RFC 4271 §8.2.1.3 for unconfigured peers).
-            String reason = "connection from " + format(remote) + " refused: not a configured peer";
-            LOG.log(System.Logger.Level.WARNING, reason);
+            // The listener says it to the user, with what it knows (a peer not configured here, or one that is
+            // configured but held, e.g. until BFD is Up); this line is for debugging the speaker.
+            LOG.log(System.Logger.Level.DEBUG, "connection from {0} refused: no peer accepted at this address now", format(remote));
             byte[] bytes = io.vroute.bgp.wire.MessageEncoder.encode(
                     new NotificationMessage(NotificationMessage.CEASE, NotificationMessage.CONNECTION_REJECTED),
                     io.vroute.bgp.wire.SessionContext.INITIAL);
