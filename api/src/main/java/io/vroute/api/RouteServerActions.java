@@ -339,6 +339,7 @@ final class RouteServerActions {
         w.start("bgpStatus");
         w.element("status", st.bgpUp() ? "up" : "down");
         w.end();
+        w.element("routeCount", (long) st.routes());   // vroute extension: routes held from this peer (Adj-RIB-In)
         if (p.bfd()) {
             w.start("bfdStatus");
             w.element("status", st.bfdUp() ? "up" : "down");

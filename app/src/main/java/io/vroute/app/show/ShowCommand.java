@@ -155,16 +155,25 @@ public final class ShowCommand implements Callable<Integer> {
                     "UP/DOWN is the time since the last BGP status change; ACCEPTED counts the peer's routes that won"
                             + " the decision process (in-fib) and so go into the route tables."})
     static final class Peers extends View {
+        /** Above this many routes in all, ACCEPTED is not counted (it would page through the whole routing database). */
+        static final long ACCEPTED_SCAN_LIMIT = 200_000;
+
         @Override
         public Integer call() throws IOException {
             QueryClient c = client();
             List<Element> peers = Answers.allPages(c, "DescribeRouteServerPeers", params(), "routeServerPeerSet");
+            // RECEIVED is each peer's routeCount (vroute extension); ACCEPTED needs the routing database, which is
+            // read only when it is small enough to page through quickly.
             Set<String> serversWithUpPeers = new HashSet<>();
+            long held = 0;
             for (Element p : peers) {
                 if ("up".equals(text(p, "bgpStatus/status"))) serversWithUpPeers.add(text(p, "routeServerId"));
+                String rc = text(p, "routeCount");
+                if (rc != null) held += Long.parseLong(rc);
             }
+            boolean countAccepted = held <= ACCEPTED_SCAN_LIMIT;
             Map<String, RouteCounts> counts = new HashMap<>();
-            for (String rs : serversWithUpPeers) {
+            for (String rs : countAccepted ? serversWithUpPeers : Set.<String>of()) {
                 for (Element r : Answers.allPages(c, "GetRouteServerRoutingDatabase", params("RouteServerId", rs), "routeSet")) {
                     RouteCounts n = counts.computeIfAbsent(text(r, "routeServerPeerId"), k -> new RouteCounts());
                     n.received++;
@@ -183,6 +192,8 @@ public final class ShowCommand implements Callable<Integer> {
                 String bfdState = bfd == null ? null : text(bfd, "sessionState") != null ? text(bfd, "sessionState") : text(bfd, "status");
                 RouteCounts n = counts.getOrDefault(id, new RouteCounts());
                 boolean up = "up".equals(text(p, "bgpStatus/status"));
+                String rc = text(p, "routeCount");
+                if (rc != null) n.received = Integer.parseInt(rc);
                 rows.add(object("routeServerPeerId", id, "routeServerId", text(p, "routeServerId"),
                         "peerAddress", text(p, "peerAddress"), "peerAsn", Answers.number(text(p, "bgpOptions/peerAsn")),
                         "endpointEniAddress", text(p, "endpointEniAddress"), "state", text(p, "state"),
@@ -190,7 +201,7 @@ public final class ShowCommand implements Callable<Integer> {
                         "since", lastBgp == null ? null : Answers.localTime(lastBgp),
                         "upDown", lastBgp == null ? null : Answers.since(Instant.parse(lastBgp), now),
                         "peerLivenessDetection", text(p, "bgpOptions/peerLivenessDetection"), "bfdStatus", bfdState,
-                        "routesReceived", up ? n.received : 0, "routesAccepted", up ? n.accepted : 0));
+                        "routesReceived", up ? n.received : 0, "routesAccepted", !countAccepted ? null : up ? n.accepted : 0));
             }
             if (json()) {
                 Json.printArray(out(), rows);
