@@ -10,11 +10,17 @@ import java.util.List;
  *
  * @param bfd    the BFD session's status; null for a bgp-keepalive peer or while none could be opened
  * @param events the peer's recent BGP and BFD status changes, oldest first
+ * @param counts what the peer sent since it was configured
  */
 public record PeerState(SessionState session, boolean bgpUp, Instant since, String lastDownReason, int routes,
-                        BfdEngine.Status bfd, List<PeerEvent> events) {
+                        BfdEngine.Status bfd, List<PeerEvent> events, Counts counts) {
+    /** UPDATEs applied to the RIB, and the prefixes they announced and withdrew. */
+    public record Counts(long updates, long announced, long withdrawn) {
+        static final Counts NONE = new Counts(0, 0, 0);
+    }
+
     static PeerState none() {
-        return new PeerState(SessionState.IDLE, false, null, null, 0, null, List.of());
+        return new PeerState(SessionState.IDLE, false, null, null, 0, null, List.of(), Counts.NONE);
     }
 
     public boolean bfdUp() {

@@ -221,6 +221,8 @@ final class RouteServerRuntime {
         /** Whether the speaker has this peer configured: always for bgp-keepalive, only while BFD is Up for bfd. */
         boolean inSpeaker;
         final ArrayDeque<PeerEvent> events = new ArrayDeque<>();
+        /** UPDATEs applied to the RIB and the prefixes they announced and withdrew (control thread; /metrics). */
+        long updates, announced, withdrawn;
 
         String bfdState() { return bfd == null ? "not running" : bfd.state().toString(); }
 
@@ -364,7 +366,8 @@ final class RouteServerRuntime {
         PeerSide ps = peers.get(id);
         if (ps == null) return PeerState.none();
         return new PeerState(ps.session, ps.up, ps.since, ps.lastDownReason, rib.routeCount(ps.neighbor),
-                ps.bfd == null ? null : ps.bfd.status(), List.copyOf(ps.events));
+                ps.bfd == null ? null : ps.bfd.status(), List.copyOf(ps.events),
+                new PeerState.Counts(ps.updates, ps.announced, ps.withdrawn));
     }
 
     void sessionUp(PeerSide ps, OpenMessage open) {
@@ -442,7 +445,9 @@ final class RouteServerRuntime {
             ps.endpoint.speaker.resumeReading(ps.address);
         }
         if (peers.get(ps.record.routeServerPeerId()) != ps || !ps.up) return;
-        io.vroute.server.metrics.VrouteMetrics.updateReceived(routeServer.routeServerId(), ps.record.routeServerPeerId(), u);
+        ps.updates++;
+        ps.announced += prefixes(u.announced());
+        ps.withdrawn += prefixes(u.withdrawn());
         rib.apply(ps.neighbor, u);
         int limit = region.quotas().routesPerPeer();
         if (rib.routeCount(ps.neighbor) > limit) {
@@ -458,6 +463,12 @@ final class RouteServerRuntime {
             if (ps.inSpeaker) ps.endpoint.speaker.addPeer(sessionConfig(ps));
         }
         scheduleDrain();
+    }
+
+    private static long prefixes(List<io.vroute.bgp.wire.Nlri> blocks) {
+        long n = 0;
+        for (io.vroute.bgp.wire.Nlri b : blocks) n += b.size();
+        return n;
     }
 
     // ------------------------------------------------------------ FIB -> route tables

@@ -21,7 +21,7 @@ record ControlView(List<Peer> peers, Map<String, Integer> propagatedByTable) {
 
     /** One peer as the scrape sees it; {@code bfd} is null for a bgp-keepalive peer or while BFD could not start. */
     record Peer(String routeServer, String peer, String endpoint, String address, long asn, String liveness,
-                SessionState session, boolean up, int routes, BfdEngine.Status bfd) {}
+                SessionState session, boolean up, int routes, BfdEngine.Status bfd, PeerState.Counts counts) {}
 
     /** Runs on the control thread (through {@code Server.call}). */
     static ControlView of(Region region) {
@@ -29,7 +29,7 @@ record ControlView(List<Peer> peers, Map<String, Integer> propagatedByTable) {
         for (RouteServerPeer p : region.peers()) {
             PeerState s = region.peerState(p.routeServerPeerId());
             peers.add(new Peer(p.routeServerId(), p.routeServerPeerId(), p.routeServerEndpointId(), p.peerAddress(),
-                    p.peerAsn(), p.peerLivenessDetection(), s.session(), s.bgpUp(), s.routes(), s.bfd()));
+                    p.peerAsn(), p.peerLivenessDetection(), s.session(), s.bgpUp(), s.routes(), s.bfd(), s.counts()));
         }
         Map<String, Integer> tables = new LinkedHashMap<>();
         for (RouteServer rs : region.routeServers()) {
@@ -56,14 +56,30 @@ record ControlView(List<Peer> peers, Map<String, Integer> propagatedByTable) {
                 "1 while the peer's BGP session is Established and its routes are accepted, else 0.", "route_server", "peer");
         Family.Builder rib = Family.gauge("vroute_rib_routes",
                 "Routes held from the peer in the route server's RIB (Adj-RIB-In, best or not).", "route_server", "peer");
+        Family.Builder updates = Family.counter("vroute_bgp_updates_received_total",
+                "BGP UPDATE messages from the peer applied to the route server's RIB (those still queued when the session"
+                        + " went down are dropped and not counted).", "route_server", "peer");
+        Family.Builder announced = Family.counter("vroute_bgp_prefixes_announced_total",
+                "Prefixes announced in the peer's UPDATEs (NLRI and MP_REACH_NLRI, RFC 4271 §4.3, RFC 4760 §3).",
+                "route_server", "peer");
+        Family.Builder withdrawn = Family.counter("vroute_bgp_prefixes_withdrawn_total",
+                "Prefixes withdrawn in the peer's UPDATEs (Withdrawn Routes and MP_UNREACH_NLRI, and announcements treated"
+                        + " as withdrawals under RFC 7606 §2).", "route_server", "peer");
         for (Peer p : peers) {
             info.add(1, p.routeServer(), p.peer(), p.endpoint(), p.address(), Long.toString(p.asn()), p.liveness());
             up.add(p.up() ? 1 : 0, p.routeServer(), p.peer());
             rib.add(p.routes(), p.routeServer(), p.peer());
+            // Counted per peer on the control thread (plain fields): a deleted peer's series go with it.
+            updates.add(p.counts().updates(), p.routeServer(), p.peer());
+            announced.add(p.counts().announced(), p.routeServer(), p.peer());
+            withdrawn.add(p.counts().withdrawn(), p.routeServer(), p.peer());
         }
         out.add(info.build());
         out.add(up.build());
         out.add(rib.build());
+        out.add(updates.build());
+        out.add(announced.build());
+        out.add(withdrawn.build());
 
         Family.Builder bfdSessions = Family.gauge("vroute_bfd_sessions",
                 "BFD sessions of bfd peers by local state (RFC 5880 §6.2).", "state");

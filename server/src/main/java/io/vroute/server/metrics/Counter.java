@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.function.Predicate;
 
 /**
  * A counter family incremented where things happen (any thread): one count per combination of label values, created
@@ -42,11 +41,6 @@ final class Counter {
     long value(String... labelValues) {
         LongAdder a = children.get(List.of(labelValues));
         return a == null ? 0 : a.sum();
-    }
-
-    /** Forgets the counts whose label values fail {@code keep} (a deleted peer's), so series do not pile up. */
-    void retain(Predicate<List<String>> keep) {
-        children.keySet().removeIf(k -> !keep.test(k));
     }
 
     Family collect() {

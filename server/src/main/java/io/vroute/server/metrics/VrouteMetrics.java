@@ -2,27 +2,21 @@ package io.vroute.server.metrics;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
-import io.vroute.bgp.wire.Nlri;
-import io.vroute.bgp.wire.UpdateMessage;
 import io.vroute.server.Server;
 import io.vroute.server.dataplane.Report;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.WeakHashMap;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * vroute's Prometheus metrics (docs/metrics.md lists each one): the way in for the places that count (a received
- * UPDATE, a route batch the kernel answered, an API request) and for the scrape, {@link #handler}.
+ * vroute's Prometheus metrics (docs/metrics.md lists each one): the way in for the places that count (a route
+ * batch the kernel answered, an API request) and for the scrape, {@link #handler}.
  *
  * <p>Most values are read when scraped: one short task on the control thread copies the peers' states and the route
  * tables' counts ({@link ControlView}); the rest are counters and histograms kept here, process-wide, which the hot
@@ -35,15 +29,6 @@ public final class VrouteMetrics {
     static final long CONTROL_WAIT_MILLIS = 5_000;
     static final double[] LATENCY_BUCKETS = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
 
-    static final Counter UPDATES = new Counter("vroute_bgp_updates_received_total",
-            "BGP UPDATE messages from the peer applied to the route server's RIB (those still queued when the session"
-                    + " went down are dropped and not counted).", "route_server", "peer");
-    static final Counter ANNOUNCED = new Counter("vroute_bgp_prefixes_announced_total",
-            "Prefixes announced in the peer's UPDATEs (NLRI and MP_REACH_NLRI, RFC 4271 §4.3, RFC 4760 §3).",
-            "route_server", "peer");
-    static final Counter WITHDRAWN = new Counter("vroute_bgp_prefixes_withdrawn_total",
-            "Prefixes withdrawn in the peer's UPDATEs (Withdrawn Routes and MP_UNREACH_NLRI, and announcements treated"
-                    + " as withdrawals under RFC 7606 §2).", "route_server", "peer");
     static final Histogram PROGRAMMING = new Histogram("vroute_route_table_programming_duration_seconds",
             "Linux data plane: from handing a route table's batch of best-path changes to the data-plane thread to the"
                     + " kernel's last answer (one observation per table per RIB drain).", LATENCY_BUCKETS);
@@ -68,19 +53,6 @@ public final class VrouteMetrics {
     // ---------------------------------------------------------------- hooks
 
     /** A peer's UPDATE reached the RIB (control thread). */
-    public static void updateReceived(String routeServer, String peer, UpdateMessage u) {
-        UPDATES.inc(routeServer, peer);
-        long announced = prefixes(u.announced()), withdrawn = prefixes(u.withdrawn());
-        if (announced > 0) ANNOUNCED.add(announced, routeServer, peer);
-        if (withdrawn > 0) WITHDRAWN.add(withdrawn, routeServer, peer);
-    }
-
-    private static long prefixes(List<Nlri> blocks) {
-        long n = 0;
-        for (Nlri b : blocks) n += b.size();
-        return n;
-    }
-
     /** The data-plane thread answered a route batch: its report, or the error it failed with. */
     public static void routeBatch(Report report, Throwable error) {
         if (report != null) PROGRAMMING.observe(report.elapsed().toNanos() / 1e9);
@@ -107,9 +79,6 @@ public final class VrouteMetrics {
         ControlView view = controlView(server);
         long waited = System.nanoTime() - started;
         if (view != null) view.collect(families);
-        families.add(UPDATES.collect());
-        families.add(ANNOUNCED.collect());
-        families.add(WITHDRAWN.collect());
         families.add(PROGRAMMING.collect());
         families.add(PROGRAMMING_FAILURES.collect());
         families.add(API_REQUESTS.collect());
@@ -126,11 +95,7 @@ public final class VrouteMetrics {
         CompletableFuture<ControlView> view = new CompletableFuture<>();
         Thread.ofVirtual().name("vroute-metrics").start(() -> {
             try {
-                view.complete(server.call(region -> {
-                    ControlView v = ControlView.of(region);
-                    forgetDeletedPeers(server, v);
-                    return v;
-                }));
+                view.complete(server.call(ControlView::of));
             } catch (RuntimeException | Error e) {
                 view.completeExceptionally(e);
             }
@@ -155,26 +120,6 @@ public final class VrouteMetrics {
             Thread.currentThread().interrupt();
             return null;
         }
-    }
-
-    /** Per server, the peers live at its last scrape: a peer live then and gone now has its counts dropped. */
-    private static final Map<Server, Set<List<String>>> LIVE = java.util.Collections.synchronizedMap(new WeakHashMap<>());
-
-    /**
-     * Counts of peers deleted since the last scrape are dropped (on the control thread, where the counting happens
-     * too). Only peers this server had are touched: other servers in the same JVM keep theirs.
-     */
-    private static void forgetDeletedPeers(Server server, ControlView v) {
-        Set<List<String>> live = new HashSet<>();
-        for (ControlView.Peer p : v.peers()) live.add(List.of(p.routeServer(), p.peer()));
-        Set<List<String>> before = LIVE.put(server, live);
-        if (before == null) return;
-        Set<List<String>> gone = new HashSet<>(before);
-        gone.removeAll(live);
-        if (gone.isEmpty()) return;
-        UPDATES.retain(k -> !gone.contains(k));
-        ANNOUNCED.retain(k -> !gone.contains(k));
-        WITHDRAWN.retain(k -> !gone.contains(k));
     }
 
     /**

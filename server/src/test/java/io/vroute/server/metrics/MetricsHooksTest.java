@@ -19,24 +19,8 @@ import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** What each hook counts: UPDATEs and their prefixes, route batches, API requests, GC pauses. */
+/** What each hook counts: route batches, API requests, GC pauses (UPDATEs: MetricsEndpointTest, per peer). */
 class MetricsHooksTest {
-
-    @Test
-    void anUpdateCountsOnceAndItsAnnouncedAndWithdrawnPrefixesSeparately() throws Exception {
-        PathAttributes a = PathAttributes.builder().origin(Origin.IGP).asPath(AsPath.sequence(new long[] {65001}))
-                .nextHop(InetAddress.getByName("10.0.1.10")).build();
-        UpdateMessage u = new UpdateMessage(
-                Nlri.of(AddressFamily.IPV4_UNICAST, List.of(Prefix.parse("172.16.9.0/24"))), a,
-                Nlri.of(AddressFamily.IPV4_UNICAST, List.of(Prefix.parse("172.16.1.0/24"), Prefix.parse("172.16.2.0/24"))),
-                null, null);
-        VrouteMetrics.updateReceived("rs-hooks", "rsp-hooks", u);
-        VrouteMetrics.updateReceived("rs-hooks", "rsp-hooks",
-                new UpdateMessage(Nlri.of(AddressFamily.IPV4_UNICAST, List.of(Prefix.parse("172.16.1.0/24"))), null, null, null, null));
-        assertEquals(2, VrouteMetrics.UPDATES.value("rs-hooks", "rsp-hooks"));
-        assertEquals(2, VrouteMetrics.ANNOUNCED.value("rs-hooks", "rsp-hooks"));
-        assertEquals(2, VrouteMetrics.WITHDRAWN.value("rs-hooks", "rsp-hooks"));
-    }
 
     @Test
     void aRouteBatchIsTimedFromItsReportAndAFailureIsCounted() {

@@ -88,15 +88,4 @@ class MetricsTextFormatTest {
         assertThrows(IllegalArgumentException.class, () -> c.inc("a", "b"));
         assertThrows(IllegalArgumentException.class, () -> c.add(-1, "a"));
     }
-
-    @Test
-    void retainDropsTheSeriesOfDeletedPeers() {
-        Counter c = new Counter("vroute_test_updates_total", "Updates.", "peer");
-        c.inc("rsp-live");
-        c.inc("rsp-gone");
-        c.retain(labels -> labels.equals(List.of("rsp-live")));
-        String text = TextFormat.write(List.of(c.collect()));
-        assertTrue(text.contains("peer=\"rsp-live\""), text);
-        assertTrue(!text.contains("rsp-gone"), text);
-    }
 }
