@@ -2,16 +2,15 @@ package io.vroute.api;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.HttpURLConnection;
 import java.net.ConnectException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.HexFormat;
@@ -37,7 +36,6 @@ public final class QueryClient {
     private final String accessKeyId;
     private final String secret;
     private final String region;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final Clock clock = Clock.systemUTC();
 
     /** An error answer from the API: EC2's Code and Message, and the HTTP status. */
@@ -104,32 +102,42 @@ public final class QueryClient {
         String authorization = SigV4Authenticator.ALGORITHM + " Credential=" + accessKeyId + "/" + scope
                 + ", SignedHeaders=" + signedHeaders + ", Signature=" + signature;
 
-        HttpRequest request = HttpRequest.newBuilder(endpoint.resolve(path))
-                .timeout(Duration.ofSeconds(60))
-                .header("Content-Type", contentType)
-                .header("X-Amz-Date", amzDate)
-                .header("Authorization", authorization)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
-                .build();
-        HttpResponse<byte[]> response;
+        // Synchronous, on the calling thread: the socket is made there, so a caller that entered a network namespace
+        // (tests, the lab) reaches that namespace's API.
+        HttpURLConnection c = (HttpURLConnection) endpoint.resolve(path).toURL().openConnection();
+        int status;
+        byte[] answer;
         try {
-            response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+            c.setConnectTimeout(5_000);
+            c.setReadTimeout(60_000);
+            c.setRequestMethod("POST");
+            c.setDoOutput(true);
+            c.setFixedLengthStreamingMode(body.length);
+            c.setRequestProperty("Content-Type", contentType);
+            c.setRequestProperty("X-Amz-Date", amzDate);
+            c.setRequestProperty("Authorization", authorization);
+            try (OutputStream out = c.getOutputStream()) {
+                out.write(body);
+            }
+            status = c.getResponseCode();
+            try (InputStream in = status >= 400 ? c.getErrorStream() : c.getInputStream()) {
+                answer = in == null ? new byte[0] : in.readAllBytes();
+            }
         } catch (ConnectException e) {
             throw new IOException("cannot reach the vroute API at " + endpoint + ": is `vroute serve` running there?"
                     + " (start it, or give --endpoint)", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted", e);
+        } finally {
+            c.disconnect();
         }
         Document xml;
         try {
-            xml = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(new ByteArrayInputStream(response.body()));
+            xml = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(new ByteArrayInputStream(answer));
         } catch (Exception e) {
-            throw new IOException("the API at " + endpoint + " answered HTTP " + response.statusCode()
+            throw new IOException("the API at " + endpoint + " answered HTTP " + status
                     + " with something that is not XML: is it vroute?", e);
         }
-        if (response.statusCode() / 100 != 2) {
-            throw new Failure(response.statusCode(), text(xml.getDocumentElement(), "Code"), text(xml.getDocumentElement(), "Message"));
+        if (status / 100 != 2) {
+            throw new Failure(status, text(xml.getDocumentElement(), "Code"), text(xml.getDocumentElement(), "Message"));
         }
         return xml;
     }

@@ -5,15 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.net.HttpURLConnection;
-import java.net.URI;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,22 +16,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.StringJoiner;
 import java.util.function.BooleanSupplier;
-import javax.xml.parsers.DocumentBuilderFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 import org.w3c.dom.Node;
-import software.amazon.awssdk.http.ContentStreamProvider;
-import software.amazon.awssdk.http.SdkHttpMethod;
-import software.amazon.awssdk.http.SdkHttpRequest;
-import software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner;
-import software.amazon.awssdk.http.auth.spi.signer.SignedRequest;
-import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.RouteServerPeer;
 
@@ -554,60 +538,20 @@ class BfdInteropTest {
      * {@code BfdOptions} extension, and the extension elements of answers. Call it on a thread inside the VPC namespace
      * (see {@link InNamespace}): the connection is made on the calling thread.
      */
+    /** vroute's own Query client with the extension calls these tests need; call it inside the daemon's namespace. */
     static final class Ec2Query {
-        /** Headers the HTTP connection sets itself, to the values the signer saw. */
-        private static final Set<String> SET_BY_CONNECTION = Set.of("host", "content-length");
-        private final String accessKey;
-        private final String secretKey;
-        private final URI uri = URI.create("http://127.0.0.1:" + VrouteServe.API_PORT + "/");
+        private final io.vroute.api.QueryClient client;
 
         Ec2Query(VrouteServe serve) {
-            String[] keys = serve.keys();
-            this.accessKey = keys[0];
-            this.secretKey = keys[1];
+            this.client = serve.queryClient();
         }
 
-        /** Calls {@code action}; the answer's document, or an exception with EC2's error code and message. */
+        /** Calls {@code action}; the answer's document, or QueryClient.Failure with EC2's error code and message. */
         Document call(String action, Map<String, String> parameters) {
-            StringJoiner form = new StringJoiner("&");
-            form.add("Action=" + encode(action)).add("Version=2016-11-15");
-            parameters.forEach((k, v) -> form.add(encode(k) + "=" + encode(v)));
-            byte[] body = form.toString().getBytes(StandardCharsets.UTF_8);
-            SdkHttpRequest unsigned = SdkHttpRequest.builder().method(SdkHttpMethod.POST).uri(uri)
-                    .putHeader("Content-Type", "application/x-www-form-urlencoded; charset=utf-8").build();
-            SignedRequest signed = AwsV4HttpSigner.create().sign(r -> r
-                    .identity(AwsCredentialsIdentity.create(accessKey, secretKey))
-                    .request(unsigned)
-                    .payload(ContentStreamProvider.fromByteArray(body))
-                    .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, "ec2")
-                    .putProperty(AwsV4HttpSigner.REGION_NAME, "us-east-1"));
             try {
-                HttpURLConnection c = (HttpURLConnection) signed.request().getUri().toURL().openConnection();
-                c.setRequestMethod("POST");
-                c.setDoOutput(true);
-                c.setFixedLengthStreamingMode(body.length);
-                signed.request().forEachHeader((name, values) -> {
-                    if (!SET_BY_CONNECTION.contains(name.toLowerCase(Locale.ROOT))) values.forEach(v -> c.addRequestProperty(name, v));
-                });
-                try (OutputStream out = c.getOutputStream()) {
-                    out.write(body);
-                }
-                int status = c.getResponseCode();
-                byte[] answer;
-                try (InputStream in = status >= 400 ? c.getErrorStream() : c.getInputStream()) {
-                    answer = in == null ? new byte[0] : in.readAllBytes();
-                }
-                Document xml = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(new ByteArrayInputStream(answer));
-                if (status != 200) {
-                    Element root = xml.getDocumentElement();
-                    throw new IllegalStateException(action + " answered HTTP " + status + ": " + first(root, "Code") + ": "
-                            + first(root, "Message"));
-                }
-                return xml;
+                return client.call(action, parameters);
             } catch (IOException e) {
-                throw new UncheckedIOException(action + " to " + uri, e);
-            } catch (javax.xml.parsers.ParserConfigurationException | org.xml.sax.SAXException e) {
-                throw new IllegalStateException(action + ": the answer is not XML", e);
+                throw new UncheckedIOException(action + " to " + client.endpoint(), e);
             }
         }
 
@@ -640,15 +584,6 @@ class BfdInteropTest {
             Map<String, PeerXml> out = new LinkedHashMap<>();
             if (set != null) for (Element item : children(set, "item")) out.put(text(item, "routeServerPeerId"), PeerXml.of(item));
             return out;
-        }
-
-        private static String encode(String s) {
-            return URLEncoder.encode(s, StandardCharsets.UTF_8);
-        }
-
-        private static String first(Element root, String name) {
-            var nodes = root.getElementsByTagName(name);
-            return nodes.getLength() == 0 ? null : nodes.item(0).getTextContent();
         }
 
         static String print(Node n) {
