@@ -12,7 +12,6 @@ import io.vroute.server.Server;
 import io.vroute.server.ServerConfig;
 import io.vroute.vpc.NewInterface;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.net.Inet4Address;
@@ -23,7 +22,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -35,7 +33,6 @@ import java.util.logging.Handler;
 import java.util.logging.Logger;
 import java.util.logging.SimpleFormatter;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 /**
  * The BFD scale benchmark (issue 4): 1000 BFD sessions at 300 ms x 3 between a route server and a fleet of appliances
@@ -140,7 +137,7 @@ public final class BfdBenchmark {
                 stop();
             }
             if (ok && !o.keep()) {
-                delete(work.resolve("data"));
+                io.vroute.bench.ingest.IngestBenchmark.delete(work.resolve("data"));
                 System.out.println("logs kept in " + work + " (vroute.log, generator.log, vroute-gc.log, generator-gc.log)");
             }
             return ok && targetMet;
@@ -674,20 +671,6 @@ public final class BfdBenchmark {
         }
     }
 
-    private static void delete(Path dir) {
-        if (!Files.exists(dir)) return;
-        try (Stream<Path> s = Files.walk(dir)) {
-            s.sorted(Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.delete(p);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
-        } catch (IOException | UncheckedIOException e) {
-            System.err.println("could not delete " + dir + ": " + e.getMessage());
-        }
-    }
 
     /** The options, or null after --help. */
     private static Options parse(String[] args) {

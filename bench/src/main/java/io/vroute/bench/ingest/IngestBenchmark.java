@@ -245,7 +245,9 @@ public final class IngestBenchmark {
         }
     }
 
-    private static void delete(Path dir) {
+    /** Removes a work directory and everything in it; says so on stderr when it cannot. */
+    public static void delete(Path dir) {
+        if (!Files.exists(dir)) return;
         try (Stream<Path> s = Files.walk(dir)) {
             s.sorted(Comparator.reverseOrder()).forEach(p -> {
                 try {
