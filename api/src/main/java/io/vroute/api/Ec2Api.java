@@ -30,6 +30,7 @@ public final class Ec2Api implements AutoCloseable {
         new VpcActions(server).register(actions);
         new TagActions(server).register(actions);
         new TraceActions(server).register(actions);
+        new EventActions(server).register(actions);
         return actions;
     }
 

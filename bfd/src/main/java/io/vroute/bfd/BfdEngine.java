@@ -216,6 +216,12 @@ public final class BfdEngine implements AutoCloseable {
         }
 
         public InetAddress local() { return local; }
+
+        /**
+         * {@link System#nanoTime()} when the session last accepted a packet (0 before the first). Read it on the BFD
+         * thread, i.e. in the {@link Listener}: from a Down's time it gives how long the path was silent.
+         */
+        public long lastReceivedNanos() { return session.lastReceived(); }
         public InetAddress remote() { return remote; }
         public SessionState state() { return state; }
 

@@ -353,6 +353,8 @@ public final class BfdSession {
     public long advertisedDesiredMinTx() { return advertisedTx; }
     public long remoteMinRx() { return remoteMinRx; }
     public long received() { return received; }
+    /** When the last valid packet was accepted, on the clock the caller passes as {@code now}; 0 before the first. */
+    public long lastReceived() { return lastReceived; }
     public long accepted() { return accepted; }
     public long sent() { return sent; }
     public long discarded(Verdict reason) { return discarded[reason.ordinal()]; }

@@ -35,6 +35,8 @@ public final class Region {
     final Map<String, RouteServerRuntime> runtimes = new LinkedHashMap<>();
     final Control control;
     final RouteJournal journal;
+    /** Status changes, failovers and route events, for the timeline, peer event logs and webhooks. */
+    final io.vroute.server.events.Events events;
     /**
      * Set when vroute stops: sessions ending now say nothing about the appliances, so their routes stay in the route
      * tables (forwarding state kept over our own restart, as RFC 4724 §4.1 has a restarting speaker do).
@@ -49,11 +51,12 @@ public final class Region {
     private java.util.concurrent.CompletableFuture<io.vroute.server.dataplane.Report> lastReconcile =
             java.util.concurrent.CompletableFuture.completedFuture(null);
 
-    Region(ServerConfig config, Network network, Control control, RouteJournal journal) {
+    Region(ServerConfig config, Network network, Control control, RouteJournal journal, io.vroute.server.events.Events events) {
         this.config = config;
         this.network = network;
         this.control = control;
         this.journal = journal;
+        this.events = events;
     }
 
     public Network network() { return network; }

@@ -22,6 +22,7 @@ public final class Server implements AutoCloseable {
     private final Control control;
     private final RouteJournal journal;
     private final Region region;
+    private final io.vroute.server.events.Events events = new io.vroute.server.events.Events();
     /** What the store holds, by kind then id: the records as last written (compared by reference). */
     private final Map<String, Map<String, Object>> written = new HashMap<>();
     private volatile boolean closed;
@@ -31,7 +32,7 @@ public final class Server implements AutoCloseable {
         this.store = store;
         this.control = new Control();
         this.journal = new RouteJournal(store);
-        this.region = new Region(config, new Network(), control, journal);
+        this.region = new Region(config, new Network(), control, journal, events);
         control.persister(this::persist);
         if (config.dataplane() != null) {
             region.dataplane = io.vroute.server.dataplane.LinuxDataplane.start(config.dataplane());
@@ -123,6 +124,12 @@ public final class Server implements AutoCloseable {
     }
 
     public ServerConfig config() { return config; }
+
+    /**
+     * The route-server events: add sinks (peer event logs, webhooks) before peers connect; read the timeline from any
+     * thread.
+     */
+    public io.vroute.server.events.Events events() { return events; }
 
     /** The store, for what other layers must keep over a restart (the API's client tokens). */
     public Store store() { return store; }

@@ -43,6 +43,19 @@ public final class VrouteMetrics {
     static final Counter CONTROL_TIMEOUTS = new Counter("vroute_metrics_control_timeouts_total",
             "Scrapes answered without the control thread's metrics because it did not get to them within 5 s.");
     static final JvmPauses JVM = new JvmPauses();
+    static final double[] DETECTION_BUCKETS = {0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5, 0.75, 1, 1.5, 2, 3, 5, 10};
+    static final Histogram BFD_DETECTION = new Histogram("vroute_bfd_detection_latency_seconds",
+            "BFD sessions that went Down because the appliance fell silent (RFC 5880 §6.8.4 diagnostic 1): from the"
+                    + " last packet received from it to the session going Down.", DETECTION_BUCKETS);
+    static final Histogram FAILOVER = new Histogram("vroute_failover_duration_seconds",
+            "A peer's session ended and its routes moved: from the detection (BFD Down or the BGP session's end) to"
+                    + " the last route table carrying the new best paths.", LATENCY_BUCKETS);
+    static final Counter WEBHOOK_DELIVERIES = new Counter("vroute_webhook_deliveries_total",
+            "Webhook notification attempts by outcome: delivered (2xx), retried (failed, will be tried again), failed"
+                    + " (given up after the last attempt or refused with a 4xx), dropped (the queue was full).", "outcome");
+    static final Counter PEER_LOG_EVENTS = new Counter("vroute_peer_log_events_total",
+            "Peer event log entries by outcome: written, or dropped (the writer's queue was full, or writing failed).",
+            "outcome");
 
     static {
         JVM.listen();
@@ -52,11 +65,30 @@ public final class VrouteMetrics {
 
     // ---------------------------------------------------------------- hooks
 
-    /** A peer's UPDATE reached the RIB (control thread). */
     /** The data-plane thread answered a route batch: its report, or the error it failed with. */
     public static void routeBatch(Report report, Throwable error) {
         if (report != null) PROGRAMMING.observe(report.elapsed().toNanos() / 1e9);
         if (error != null || report != null && !report.succeeded()) PROGRAMMING_FAILURES.inc();
+    }
+
+    /** A BFD session detected its appliance's silence: from the last packet received to Down. */
+    public static void bfdDetection(double seconds) {
+        BFD_DETECTION.observe(seconds);
+    }
+
+    /** A failover finished: from detecting the failure to the last route table updated. */
+    public static void failover(double seconds) {
+        FAILOVER.observe(seconds);
+    }
+
+    /** A webhook delivery attempt ended: delivered, retried, failed or dropped. */
+    public static void webhookDelivery(String outcome) {
+        WEBHOOK_DELIVERIES.inc(outcome);
+    }
+
+    /** A peer event log entry was written or dropped. */
+    public static void peerLogEvent(String outcome) {
+        PEER_LOG_EVENTS.inc(outcome);
     }
 
     /** An API request was answered: its action ("-" or null when not known), EC2 error code (null for success). */
@@ -83,6 +115,10 @@ public final class VrouteMetrics {
         families.add(PROGRAMMING_FAILURES.collect());
         families.add(API_REQUESTS.collect());
         families.add(API_DURATION.collect());
+        families.add(BFD_DETECTION.collect());
+        families.add(FAILOVER.collect());
+        families.add(WEBHOOK_DELIVERIES.collect());
+        families.add(PEER_LOG_EVENTS.collect());
         JVM.collect(families);
         families.add(Family.gauge("vroute_metrics_control_wait_seconds", "How long this scrape waited for the control"
                 + " thread to copy the peers' and route tables' state: a measure of the control thread's backlog.")
