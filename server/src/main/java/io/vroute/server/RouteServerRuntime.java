@@ -107,7 +107,8 @@ final class RouteServerRuntime {
         }
 
         @Override public void down(PeerInfo p, String reason, boolean kept) {
-            region.control.post(() -> sessionDown(byAddress.get(p.address()), reason));
+            long detected = System.nanoTime();
+            region.control.post(() -> sessionDown(byAddress.get(p.address()), reason, detected));
         }
 
         @Override public void notification(PeerInfo p, NotificationMessage n, boolean sentByUs) {
@@ -160,18 +161,26 @@ final class RouteServerRuntime {
             String why = "cannot listen for BGP on " + e.eniAddress() + ":" + region.config.bgpPort() + ": " + ex.getMessage();
             LOG.log(System.Logger.Level.ERROR, "endpoint {0}: {1}", side.id, why);
             region.endpointState(side.id, "failed", why);
+            endpointEvent(side, "failed", why);
             region.control.persistSoon();
             return;
         }
         String absent = side.namespace != null || onLocalInterface(address) ? null : absentReason(e.eniAddress());
         if (absent != null) LOG.log(System.Logger.Level.WARNING, "endpoint {0}: {1}", side.id, absent);
         region.endpointState(side.id, "available", absent);
+        endpointEvent(side, "available", absent != null ? absent : "listening for BGP on port " + region.config.bgpPort());
         LOG.log(System.Logger.Level.INFO, "endpoint {0} listening for BGP on {1} port {2}", side.id, e.eniAddress(),
                 region.config.bgpPort());
         for (RouteServerPeer p : region.peers.values()) {
             if (p.routeServerEndpointId().equals(side.id)) addPeer(p);
         }
         region.control.persistSoon();
+    }
+
+    /** ROUTE_SERVER_ENDPOINT_MAINTENANCE: the endpoint starts serving, cannot, or stops because vroute does. */
+    private void endpointEvent(EndpointSide side, String status, String reason) {
+        region.events.publish(new io.vroute.server.events.RouteServerEvent.EndpointStatus(Instant.now(),
+                routeServer.routeServerId(), side.id, side.address.getHostAddress(), status, reason));
     }
 
     static String absentReason(String address) {
@@ -227,8 +236,11 @@ final class RouteServerRuntime {
         String bfdState() { return bfd == null ? "not running" : bfd.state().toString(); }
 
         void event(String kind, String status, String reason) {
+            Instant now = Instant.now();
             if (events.size() == MAX_EVENTS) events.removeFirst();
-            events.addLast(new PeerEvent(Instant.now(), kind, status, reason));
+            events.addLast(new PeerEvent(now, kind, status, reason));
+            region.events.publish(new io.vroute.server.events.RouteServerEvent.PeerStatus(now, routeServer.routeServerId(),
+                    endpoint.id, record.routeServerPeerId(), record.peerAddress(), kind, status, reason));
         }
 
         PeerSide(RouteServerPeer record, EndpointSide endpoint, int neighborId) {
@@ -257,7 +269,13 @@ final class RouteServerRuntime {
         // speaker does not know the peer and refuses its connections.
         try {
             ps.bfd = region.bfd().add(scope(side.namespace), side.address, ps.address, p.effectiveBfdOptions().timers(), null,
-                    (peer, from, to, diag, remote, nanos) -> region.control.postUrgent(() -> bfdChanged(ps, to, diag, remote)));
+                    (peer, from, to, diag, remote, nanos) -> {
+                        if (to == io.vroute.bfd.SessionState.DOWN && diag == Diagnostic.CONTROL_DETECTION_TIME_EXPIRED
+                                && peer.lastReceivedNanos() != 0) {
+                            io.vroute.server.metrics.VrouteMetrics.bfdDetection((nanos - peer.lastReceivedNanos()) / 1e9);
+                        }
+                        region.control.postUrgent(() -> bfdChanged(ps, to, diag, remote, nanos));
+                    });
             LOG.log(System.Logger.Level.INFO, "peer {0} ({1}): BFD from {2} started ({3} ms x {4}); BGP waits for BFD Up",
                     p.routeServerPeerId(), p.peerAddress(), side.address.getHostAddress(),
                     Integer.toString(p.effectiveBfdOptions().minTxInterval()), Integer.toString(p.effectiveBfdOptions().multiplier()));
@@ -285,7 +303,8 @@ final class RouteServerRuntime {
      * of the path ends the BGP session at once with Cease / BFD Down (RFC 5882 §4.1, RFC 9384 §2) and withdraws its
      * routes. A Down because the appliance put BFD AdminDown is not a failure (RFC 5882 §3.2): BGP is left alone.
      */
-    void bfdChanged(PeerSide ps, io.vroute.bfd.SessionState to, Diagnostic diag, io.vroute.bfd.SessionState remote) {
+    void bfdChanged(PeerSide ps, io.vroute.bfd.SessionState to, Diagnostic diag, io.vroute.bfd.SessionState remote,
+                    long detectedNanos) {
         if (peers.get(ps.record.routeServerPeerId()) != ps) return;
         String id = ps.record.routeServerPeerId();
         if (to == io.vroute.bfd.SessionState.UP) {
@@ -309,7 +328,7 @@ final class RouteServerRuntime {
         ps.event("BFD", "DOWN", describe(diag));
         // The routes first: withdrawn, re-decided and written to the route tables (and the kernel) now, not after
         // the control queue's backlog; then the NOTIFICATION to a peer that is probably not listening.
-        sessionDown(ps, reason);
+        sessionDown(ps, reason, detectedNanos);
         drain();
         if (ps.inSpeaker) {
             ps.inSpeaker = false;
@@ -394,7 +413,7 @@ final class RouteServerRuntime {
         }
     }
 
-    void sessionDown(PeerSide ps, String reason) {
+    void sessionDown(PeerSide ps, String reason, long detectedNanos) {
         if (ps == null || peers.get(ps.record.routeServerPeerId()) != ps || region.stopping) return;
         boolean wasUp = ps.up;
         ps.up = false;
@@ -413,7 +432,9 @@ final class RouteServerRuntime {
             return;
         }
         if (persisting) return; // routes stay until the persist duration ends
+        if (region.events.wantsRoutes(routeServer.routeServerId())) withdrawnEvents(ps);
         int dropped = rib.dropNeighbor(ps.neighbor);
+        if (dropped > 0) failovers.add(new FailoverProbe(ps, reason, detectedNanos));
         LOG.log(System.Logger.Level.WARNING, "peer {0} ({1}) BGP down: {2}; {3} routes withdrawn",
                 ps.record.routeServerPeerId(), ps.record.peerAddress(), reason, dropped);
         scheduleDrain();
@@ -448,6 +469,7 @@ final class RouteServerRuntime {
         ps.updates++;
         ps.announced += prefixes(u.announced());
         ps.withdrawn += prefixes(u.withdrawn());
+        if (region.events.wantsRoutes(routeServer.routeServerId())) routeEvents(ps, u);
         rib.apply(ps.neighbor, u);
         int limit = region.quotas().routesPerPeer();
         if (rib.routeCount(ps.neighbor) > limit) {
@@ -463,6 +485,58 @@ final class RouteServerRuntime {
             if (ps.inSpeaker) ps.endpoint.speaker.addPeer(sessionConfig(ps));
         }
         scheduleDrain();
+    }
+
+    /**
+     * RouteStatus events for the peer event logs, made before the UPDATE is applied: a prefix the peer already had
+     * is UPDATED, a new one ADVERTISED, a withdrawal of one it had WITHDRAWN (RFC 4271 §3.1: a withdrawal of a route
+     * never advertised changes nothing and is not logged).
+     */
+    private void routeEvents(PeerSide ps, UpdateMessage u) {
+        Instant now = Instant.now();
+        String rs = routeServer.routeServerId(), id = ps.record.routeServerPeerId(), address = ps.record.peerAddress();
+        for (io.vroute.bgp.wire.Nlri block : u.withdrawn()) {
+            for (int i = 0; i < block.size(); i++) {
+                Route had = routeOf(ps, block.prefix(i), block.pathId(i));
+                if (had == null) continue;
+                region.events.publish(new io.vroute.server.events.RouteServerEvent.RouteStatus(now, rs, id, address,
+                        "WITHDRAWN", block.prefix(i).toString(), pathText(had.attributes()),
+                        had.attributes().med(), had.nextHop() == null ? null : had.nextHop().getHostAddress()));
+            }
+        }
+        String asPath = pathText(u.attributes());
+        Long med = u.attributes().med();
+        for (io.vroute.bgp.wire.Nlri block : u.announced()) {
+            InetAddress nh = u.nextHop(block.family());
+            String nextHop = nh == null ? null : nh.getHostAddress();
+            for (int i = 0; i < block.size(); i++) {
+                String status = routeOf(ps, block.prefix(i), block.pathId(i)) == null ? "ADVERTISED" : "UPDATED";
+                region.events.publish(new io.vroute.server.events.RouteServerEvent.RouteStatus(now, rs, id, address,
+                        status, block.prefix(i).toString(), asPath, med, nextHop));
+            }
+        }
+    }
+
+    /** A session ends: every route the peer had is WITHDRAWN in the peer event log. */
+    private void withdrawnEvents(PeerSide ps) {
+        Instant now = Instant.now();
+        int nid = ps.neighbor.id();
+        rib.forEachRoute(r -> {
+            if (r.neighbor().id() != nid) return;
+            region.events.publish(new io.vroute.server.events.RouteServerEvent.RouteStatus(now,
+                    routeServer.routeServerId(), ps.record.routeServerPeerId(), ps.record.peerAddress(), "WITHDRAWN",
+                    r.prefix().toString(), pathText(r.attributes()), r.attributes().med(),
+                    r.nextHop() == null ? null : r.nextHop().getHostAddress()));
+        });
+    }
+
+    private static String pathText(io.vroute.bgp.wire.PathAttributes a) {
+        return a == null || a.asPath() == null ? "" : a.asPath().toString();
+    }
+
+    private Route routeOf(PeerSide ps, Prefix p, int pathId) {
+        for (Route r : rib.routes(p)) if (r.neighbor().id() == ps.neighbor.id() && r.pathId() == pathId) return r;
+        return null;
     }
 
     private static long prefixes(List<io.vroute.bgp.wire.Nlri> blocks) {
@@ -483,11 +557,61 @@ final class RouteServerRuntime {
         drainScheduled = false;
         if (region.stopping) return;
         List<String> tables = region.propagatedTables(routeServer.routeServerId());
+        List<FailoverProbe> probes = failovers.isEmpty() ? List.of() : List.copyOf(failovers);
+        failovers.clear();
         rib.drainChanges((prefix, oldBest, newBest) -> {
             for (String t : tables) install(t, prefix, newBest);
+            if (oldBest != null && !probes.isEmpty()) {
+                for (FailoverProbe f : probes) {
+                    if (oldBest.neighbor().id() != f.neighborId) continue;
+                    f.prefixes++;
+                    if (newBest != null) f.moved++;
+                }
+            }
         });
-        flushKernel();
+        java.util.concurrent.CompletableFuture<Void> written = flushKernel();
+        for (FailoverProbe f : probes) {
+            if (f.prefixes == 0 || tables.isEmpty()) continue; // none of its routes was a best path in a table
+            written.whenComplete((ok, error) -> f.finish(tables));
+        }
     }
+
+    /**
+     * A session that ended while it had routes in the RIB. If any was a best path, the drain that follows moves
+     * them; the failover is timed from {@code detectedNanos} (BFD Down, or the session's end seen by the BGP thread)
+     * to the moment the last route table carries the result.
+     */
+    private final class FailoverProbe {
+        final PeerSide peer;
+        final int neighborId;
+        final String cause;
+        final long detectedNanos;
+        int prefixes, moved;
+
+        FailoverProbe(PeerSide peer, String cause, long detectedNanos) {
+            this.peer = peer;
+            this.neighborId = peer.neighbor.id();
+            this.cause = cause;
+            this.detectedNanos = detectedNanos;
+        }
+
+        /** Route tables updated (any thread: the data plane's answer, or the control thread without one). */
+        void finish(List<String> tables) {
+            long now = System.nanoTime();
+            double millis = (now - detectedNanos) / 1e6;
+            Instant detectedAt = Instant.now().minusNanos(now - detectedNanos);
+            io.vroute.server.metrics.VrouteMetrics.failover(millis / 1e3);
+            region.events.publish(new io.vroute.server.events.RouteServerEvent.Failover(detectedAt,
+                    routeServer.routeServerId(), peer.record.routeServerPeerId(), peer.record.peerAddress(), cause,
+                    prefixes, moved, tables, millis));
+            LOG.log(System.Logger.Level.INFO, "route server {0}: failover after peer {1} ({2}) went down: {3} best paths"
+                            + " changed ({4} moved to another peer) in {5} route tables, {6} ms from detection",
+                    routeServer.routeServerId(), peer.record.routeServerPeerId(), peer.record.peerAddress(),
+                    prefixes, moved, tables.size(), String.format(java.util.Locale.ROOT, "%.1f", millis));
+        }
+    }
+
+    private final List<FailoverProbe> failovers = new ArrayList<>();
 
     /** Linux data plane: the route changes of this drain, per table, sent as one batch each (the fast path). */
     private final Map<String, List<io.vroute.vpc.RouteChange>> kernelChanges = new LinkedHashMap<>();
@@ -498,18 +622,21 @@ final class RouteServerRuntime {
                 region.network, table, VpcFacts.cidr(prefix), eni, nextHop));
     }
 
-    private void flushKernel() {
-        if (kernelChanges.isEmpty()) return;
+    /** Sends the drain's kernel batches; the future completes when the kernel has answered every one. */
+    private java.util.concurrent.CompletableFuture<Void> flushKernel() {
+        if (kernelChanges.isEmpty()) return java.util.concurrent.CompletableFuture.completedFuture(null);
+        List<java.util.concurrent.CompletableFuture<?>> sent = new ArrayList<>();
         for (Map.Entry<String, List<io.vroute.vpc.RouteChange>> e : kernelChanges.entrySet()) {
-            region.dataplane.routes(region.network, e.getKey(), e.getValue()).whenComplete((report, error) -> {
+            sent.add(region.dataplane.routes(region.network, e.getKey(), e.getValue()).whenComplete((report, error) -> {
                 io.vroute.server.metrics.VrouteMetrics.routeBatch(report, error);
                 if (error != null) {
                     LOG.log(System.Logger.Level.WARNING, "data plane: route batch for {0} failed: {1}; the periodic"
                             + " repair puts it right", e.getKey(), error.getMessage());
                 }
-            });
+            }));
         }
         kernelChanges.clear();
+        return java.util.concurrent.CompletableFuture.allOf(sent.toArray(java.util.concurrent.CompletableFuture[]::new));
     }
 
     private void install(String table, Prefix prefix, Route best) {
@@ -600,7 +727,11 @@ final class RouteServerRuntime {
     }
 
     void shutdown(String message) {
-        for (EndpointSide e : endpoints.values()) if (e.speaker != null) e.speaker.close(message);
+        for (EndpointSide e : endpoints.values()) {
+            if (e.speaker == null) continue;
+            e.speaker.close(message);
+            endpointEvent(e, "shutting-down", message);
+        }
         endpoints.clear();
     }
 }

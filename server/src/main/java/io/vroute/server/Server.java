@@ -204,6 +204,8 @@ public final class Server implements AutoCloseable {
             LOG.log(System.Logger.Level.WARNING, "while stopping: " + e.getMessage());
         }
         control.close();
+        // The sinks get what they can out (a webhook's endpoint maintenance notice) within their own deadlines.
+        events.close();
         journal.close();
         // The kernel keeps forwarding as it is: a restart costs no packets.
         if (region.dataplane != null) region.dataplane.close();

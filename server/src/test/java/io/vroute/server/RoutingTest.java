@@ -95,7 +95,7 @@ class RoutingTest {
     private void down(Scenario s, String peer) {
         server.call(r -> {
             RouteServerRuntime rt = r.runtimes.get(s.rs());
-            rt.sessionDown(rt.peers.get(peer), "hold timer expired");
+            rt.sessionDown(rt.peers.get(peer), "hold timer expired", System.nanoTime());
             return null;
         });
     }
@@ -196,6 +196,77 @@ class RoutingTest {
         down(s, s.peerB());
         server.call(r -> null);
         assertNull(route(s.tableA(), "172.16.1.1/32"), "no appliance left: the route is gone");
+    }
+
+    @Test
+    void aFailoverIsTimedFromTheSessionsEndToTheTablesAndFollowsItsBgpDownInTheTimeline() throws Exception {
+        start(ServerConfig.defaults(dir).withBgpPort(0));
+        Scenario s = build(null);
+        up(s, s.peerA(), "10.0.1.10");
+        up(s, s.peerB(), "10.0.2.10");
+        send(s, s.peerA(), announce("10.0.1.10", 1, "172.16.1.1/32", "172.16.1.2/32"));
+        send(s, s.peerB(), announce("10.0.2.10", 3, "172.16.1.1/32"));
+        long before = server.events().lastSequence();
+        down(s, s.peerA());
+        server.call(r -> null);
+
+        List<io.vroute.server.events.Events.Entry> after = server.events().since(before, s.rs(), 100);
+        var downs = after.stream().filter(e -> e.event() instanceof io.vroute.server.events.RouteServerEvent.PeerStatus p
+                && p.peerId().equals(s.peerA()) && p.status().equals("DOWN")).toList();
+        var failovers = after.stream().filter(e -> e.event() instanceof io.vroute.server.events.RouteServerEvent.Failover).toList();
+        assertEquals(1, downs.size(), "one BGP DOWN for the active peer: " + after);
+        assertEquals(1, failovers.size(), "one failover: " + after);
+        assertTrue(downs.get(0).sequence() < failovers.get(0).sequence(), "the DOWN comes before the failover");
+        var f = (io.vroute.server.events.RouteServerEvent.Failover) failovers.get(0).event();
+        assertEquals(s.peerA(), f.peerId());
+        assertEquals("hold timer expired", f.cause());
+        assertEquals(2, f.prefixes(), "both of its best paths changed");
+        assertEquals(1, f.moved(), "172.16.1.1/32 moved to the standby, 172.16.1.2/32 had no other path");
+        assertEquals(java.util.Set.of(s.tableA(), s.tableB()), java.util.Set.copyOf(f.routeTables()), "both propagated tables");
+        assertTrue(f.durationMillis() >= 0 && f.durationMillis() < 5_000, "measured: " + f.durationMillis() + " ms");
+
+        // The standby going down too moves nothing to another peer; a peer whose routes were not best makes no failover.
+        long mark = server.events().lastSequence();
+        up(s, s.peerA(), "10.0.1.10");
+        send(s, s.peerA(), announce("10.0.1.10", 1, "172.16.1.1/32"));
+        down(s, s.peerB());
+        server.call(r -> null);
+        assertTrue(server.events().since(mark, s.rs(), 100).stream()
+                        .noneMatch(e -> e.event() instanceof io.vroute.server.events.RouteServerEvent.Failover),
+                "the standby's routes were not best: no failover");
+    }
+
+    @Test
+    void routeEventsAreMadeOnlyForASinkThatWantsThemAndSayAdvertisedUpdatedWithdrawn() throws Exception {
+        start(ServerConfig.defaults(dir).withBgpPort(0));
+        List<io.vroute.server.events.RouteServerEvent> seen = java.util.Collections.synchronizedList(new ArrayList<>());
+        java.util.concurrent.atomic.AtomicBoolean wants = new java.util.concurrent.atomic.AtomicBoolean(false);
+        server.events().add(new io.vroute.server.events.Events.Sink() {
+            @Override public void accept(io.vroute.server.events.RouteServerEvent e) { seen.add(e); }
+            @Override public boolean wantsRoutes(String routeServerId) { return wants.get(); }
+        });
+        Scenario s = build(null);
+        up(s, s.peerA(), "10.0.1.10");
+        send(s, s.peerA(), announce("10.0.1.10", 1, "172.16.9.0/24"));
+        assertTrue(seen.stream().noneMatch(e -> e instanceof io.vroute.server.events.RouteServerEvent.RouteStatus),
+                "no route events while nobody wants them");
+        assertTrue(seen.stream().anyMatch(e -> e instanceof io.vroute.server.events.RouteServerEvent.PeerStatus p
+                && p.kind().equals("BGP") && p.status().equals("UP")), "status changes always go to the sinks");
+
+        wants.set(true);
+        send(s, s.peerA(), announce("10.0.1.10", 2, "172.16.9.0/24", "172.16.10.0/24"));
+        send(s, s.peerA(), withdraw("172.16.9.0/24", "172.16.99.0/24"));
+        down(s, s.peerA());
+        List<String> routes = seen.stream().filter(e -> e instanceof io.vroute.server.events.RouteServerEvent.RouteStatus)
+                .map(e -> { var r = (io.vroute.server.events.RouteServerEvent.RouteStatus) e;
+                    return r.status() + " " + r.prefix() + " [" + r.asPath() + "] via " + r.nextHopIp(); })
+                .toList();
+        assertEquals(List.of(
+                "UPDATED 172.16.9.0/24 [65001 65001] via 10.0.1.10",
+                "ADVERTISED 172.16.10.0/24 [65001 65001] via 10.0.1.10",
+                "WITHDRAWN 172.16.9.0/24 [65001 65001] via 10.0.1.10",     // 172.16.99.0/24 was never advertised
+                "WITHDRAWN 172.16.10.0/24 [65001 65001] via 10.0.1.10"),   // the session ended
+                routes);
     }
 
     @Test
