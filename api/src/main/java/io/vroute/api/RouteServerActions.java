@@ -53,6 +53,7 @@ final class RouteServerActions {
         actions.put("GetRouteServerRoutingDatabase", this::routingDatabase);
         actions.put("ExplainRouteServerRoute", this::explain);
         actions.put("ModifyRouteServerPeerBfdOptions", this::modifyPeerBfd);
+        actions.put("ModifyRouteServerPeerLogging", this::modifyPeerLogging);
     }
 
     // ------------------------------------------------------------ route servers
@@ -99,6 +100,24 @@ final class RouteServerActions {
         w.end();
     }
 
+    /**
+     * vroute extension: {@code Action=ModifyRouteServerPeerLogging&RouteServerId=rs-..&Destination=file|stdout|off}:
+     * where the route server's peer event logs go (docs/peer-logs.md). Answers the route server.
+     */
+    private void modifyPeerLogging(QueryRequest q, XmlWriter w) {
+        String id = q.required("RouteServerId");
+        String destination = q.enumValue("Destination", java.util.Set.of("file", "stdout", "off"));
+        if (destination == null) {
+            throw new Ec2Exception("MissingParameter", "The request must contain the parameter Destination (file, stdout"
+                    + " or off)");
+        }
+        q.checkDryRun();
+        Tagged<RouteServer> res = server.call(r -> new Tagged<>(r.modifyPeerLogging(id, destination), r.tagsOf(id)));
+        w.start("routeServer");
+        writeRouteServer(w, res.value(), res.tags());
+        w.end();
+    }
+
     private void describeRouteServers(QueryRequest q, XmlWriter w) {
         List<String> ids = q.list("RouteServerId");
         List<Filter> filters = q.filters();
@@ -127,6 +146,7 @@ final class RouteServerActions {
         if (rs.persistRoutesDuration() != null) w.element("persistRoutesDuration", rs.persistRoutesDuration());
         w.element("snsNotificationsEnabled", rs.snsNotificationsEnabled());
         w.element("snsTopicArn", rs.snsTopicArn());
+        w.element("peerLogging", rs.peerLogging() == null ? "off" : rs.peerLogging()); // vroute extension
     }
 
     // ------------------------------------------------------------ associations

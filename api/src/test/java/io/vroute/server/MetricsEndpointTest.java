@@ -94,7 +94,7 @@ class MetricsEndpointTest {
             RouteServerRuntime rt = r.runtimes.get(s.rs());
             RouteServerRuntime.PeerSide ps = rt.peers.get(peer);
             ps.session = SessionState.IDLE;
-            rt.sessionDown(ps, "hold timer expired");
+            rt.sessionDown(ps, "hold timer expired", System.nanoTime());
             return null;
         });
         server.call(r -> null); // the drain that withdraws its routes runs after the loss

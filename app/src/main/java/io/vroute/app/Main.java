@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
 @Command(name = "vroute", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "A VPC route server: appliances speak BGP to its endpoints, it programs the route tables.",
         subcommands = {ServeCommand.class, BgpCommand.class, LabCommand.class, DemoCommand.class,
-                ShowCommand.class, ExplainCommand.class, TraceCommand.class})
+                ShowCommand.class, ExplainCommand.class, TraceCommand.class, io.vroute.app.show.PeerLoggingCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -57,6 +57,15 @@ public final class ServeCommand implements Callable<Integer> {
                     + " ${DEFAULT-VALUE}); give two instances on one host different prefixes.")
     String netnsPrefix;
 
+    @Option(names = "--log-format", defaultValue = "text", paramLabel = "FORMAT",
+            description = "How the log on standard error looks: text (default: time, level, message) or json (one object"
+                    + " per line: time, level, logger, thread, message, error). See docs/route-server.md.")
+    String logFormat;
+
+    @Option(names = "--log-level", defaultValue = "info", paramLabel = "LEVEL",
+            description = "The least severe log records written: error, warning, info (default), debug or trace.")
+    String logLevel;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -75,6 +84,11 @@ public final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        try {
+            Logs.configure(logFormat, logLevel);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
         if (dataplane == null) dataplane = defaultDataplane();
         if (!dataplane.equals("model") && !dataplane.equals("linux")) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--dataplane must be linux or model, not " + dataplane);

@@ -32,7 +32,8 @@ public final class Region {
     final Map<String, RouteServerPeer> peers = new LinkedHashMap<>();
     final Map<String, RouteServerPropagation> propagations = new LinkedHashMap<>(); // by key()
     final Map<String, TagSet> tags = new LinkedHashMap<>();
-    final Map<String, RouteServerRuntime> runtimes = new LinkedHashMap<>();
+    /** Written on the control thread only; read from any thread by the event sinks (hence synchronized). */
+    final Map<String, RouteServerRuntime> runtimes = java.util.Collections.synchronizedMap(new LinkedHashMap<>());
     final Control control;
     final RouteJournal journal;
     /** Status changes, failovers and route events, for the timeline, peer event logs and webhooks. */
@@ -182,10 +183,50 @@ public final class Region {
         }
         boolean s = sns != null ? sns : rs.snsNotificationsEnabled();
         RouteServer updated = new RouteServer(id, rs.amazonSideAsn(), rs.state(), state, duration, s,
-                s ? "arn:aws:sns:vroute:000000000000:" + id : null);
+                s ? "arn:aws:sns:vroute:000000000000:" + id : null, rs.peerLogging());
         routeServers.put(id, updated);
         rt.routeServer = updated;
         return updated;
+    }
+
+    /**
+     * vroute extension: where the route server's peer event logs go ({@code file}, {@code stdout} or {@code off};
+     * docs/peer-logs.md). Takes effect with the next event.
+     */
+    public RouteServer modifyPeerLogging(String id, String destination) {
+        RouteServer rs = routeServer(id);
+        requireAvailable(rs);
+        if (!java.util.Set.of("file", "stdout", "off").contains(destination)) {
+            throw new ServerException("InvalidParameterValue", "Destination '" + destination + "' is not one of file,"
+                    + " stdout, off");
+        }
+        RouteServer updated = rs.withPeerLogging(destination.equals("off") ? null : destination);
+        routeServers.put(id, updated);
+        runtimes.get(id).routeServer = updated;
+        LOG.log(System.Logger.Level.INFO, "route server {0}: peer event logs {1}", id,
+                destination.equals("off") ? "off" : "to " + destination);
+        return updated;
+    }
+
+    /**
+     * Where a route server's peer event logs go right now ({@code file}, {@code stdout}, or null: off or no such
+     * route server). Any thread: reads the published record.
+     */
+    public String peerLoggingOf(String routeServerId) {
+        RouteServerRuntime rt = runtimes.get(routeServerId);
+        return rt == null ? null : rt.routeServer.peerLogging();
+    }
+
+    /** Whether a route server has SNS notifications (vroute: webhooks) enabled; any thread. */
+    public boolean notificationsEnabled(String routeServerId) {
+        RouteServerRuntime rt = runtimes.get(routeServerId);
+        return rt != null && rt.routeServer.snsNotificationsEnabled();
+    }
+
+    /** A route server's SNS topic ARN (null when notifications are off); any thread. */
+    public String topicArnOf(String routeServerId) {
+        RouteServerRuntime rt = runtimes.get(routeServerId);
+        return rt == null ? null : rt.routeServer.snsTopicArn();
     }
 
     public RouteServer deleteRouteServer(String id) {

@@ -23,6 +23,7 @@ public final class Server implements AutoCloseable {
     private final RouteJournal journal;
     private final Region region;
     private final io.vroute.server.events.Events events = new io.vroute.server.events.Events();
+    private final io.vroute.server.events.PeerLogWriter peerLogs;
     /** What the store holds, by kind then id: the records as last written (compared by reference). */
     private final Map<String, Map<String, Object>> written = new HashMap<>();
     private volatile boolean closed;
@@ -34,6 +35,14 @@ public final class Server implements AutoCloseable {
         this.journal = new RouteJournal(store);
         this.region = new Region(config, new Network(), control, journal, events);
         control.persister(this::persist);
+        // Peer event logs: each route server's destination (ModifyRouteServerPeerLogging) read at every event.
+        peerLogs = new io.vroute.server.events.PeerLogWriter(config.peerLogDir(), "arn:aws:ec2:vroute:000000000000",
+                rs -> {
+                    String d = region.peerLoggingOf(rs);
+                    return d == null ? io.vroute.server.events.PeerLogWriter.Destination.OFF
+                            : io.vroute.server.events.PeerLogWriter.Destination.parse(d);
+                });
+        events.add(peerLogs);
         if (config.dataplane() != null) {
             region.dataplane = io.vroute.server.dataplane.LinuxDataplane.start(config.dataplane());
             // A hand edit or a crashed helper process: read the kernel back now and then and put it right.
@@ -130,6 +139,18 @@ public final class Server implements AutoCloseable {
      * thread.
      */
     public io.vroute.server.events.Events events() { return events; }
+
+    /** Closes and reopens the peer event log files (after logrotate moved them; the daemon's SIGHUP). */
+    public void reopenLogs() { peerLogs.reopen(); }
+
+    /** Where a route server's peer event logs go: file, stdout, or null (off). Any thread, for the log sink. */
+    public String peerLoggingOf(String routeServerId) { return region.peerLoggingOf(routeServerId); }
+
+    /** Whether a route server has notifications enabled (snsNotificationsEnabled). Any thread, for the webhooks. */
+    public boolean notificationsEnabled(String routeServerId) { return region.notificationsEnabled(routeServerId); }
+
+    /** A route server's snsTopicArn, or null. Any thread. */
+    public String topicArnOf(String routeServerId) { return region.topicArnOf(routeServerId); }
 
     /** The store, for what other layers must keep over a restart (the API's client tokens). */
     public Store store() { return store; }

@@ -1,7 +1,9 @@
 package io.vroute.server;
 
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * How a vroute server runs.
@@ -17,23 +19,40 @@ import java.time.Duration;
  * @param bfdPort      the UDP port BFD listens on and sends to (3784, RFC 5881 §4)
  * @param dataplane    where route tables go: null for the model only (the store), or the Linux kernel with this
  *                     layout (a router namespace per VPC, a kernel table per route table)
+ * @param peerLogDir   where peer event logs with destination {@code file} go (default {@code <dataDir>/peer-logs})
+ * @param webhooks     where notifications of route servers with snsNotificationsEnabled are posted; none by default
  */
 public record ServerConfig(Path dataDir, Quotas quotas, int bgpPort, int holdTime, Duration restartGrace,
-                           Duration persistRouteUnit, int bfdPort, io.vroute.server.dataplane.KernelLayout dataplane) {
+                           Duration persistRouteUnit, int bfdPort, io.vroute.server.dataplane.KernelLayout dataplane,
+                           Path peerLogDir, Webhooks webhooks) {
+    /**
+     * Webhook endpoints and the secret their requests are signed with (HMAC-SHA256, docs/notifications.md).
+     * {@code toString} leaves the secret out.
+     */
+    public record Webhooks(List<URI> urls, byte[] secret) {
+        public Webhooks {
+            urls = List.copyOf(urls);
+        }
+
+        @Override public String toString() { return "Webhooks" + urls.size() + " endpoint(s), secret not shown"; }
+    }
+
     public ServerConfig(Path dataDir, Quotas quotas, int bgpPort, int holdTime, Duration restartGrace, Duration persistRouteUnit) {
-        this(dataDir, quotas, bgpPort, holdTime, restartGrace, persistRouteUnit, 3784, null);
+        this(dataDir, quotas, bgpPort, holdTime, restartGrace, persistRouteUnit, 3784, null, dataDir.resolve("peer-logs"), null);
     }
 
     public static ServerConfig defaults(Path dataDir) {
-        return new ServerConfig(dataDir, Quotas.vroute(), 179, 90, Duration.ofSeconds(120), Duration.ofMinutes(1), 3784, null);
+        return new ServerConfig(dataDir, Quotas.vroute(), 179, 90, Duration.ofSeconds(120), Duration.ofMinutes(1), 3784, null,
+                dataDir.resolve("peer-logs"), null);
     }
 
-    public ServerConfig withBfdPort(int p) { return new ServerConfig(dataDir, quotas, bgpPort, holdTime, restartGrace, persistRouteUnit, p, dataplane); }
-    public ServerConfig withDataplane(io.vroute.server.dataplane.KernelLayout d) { return new ServerConfig(dataDir, quotas, bgpPort, holdTime, restartGrace, persistRouteUnit, bfdPort, d); }
-
-    public ServerConfig withBgpPort(int p) { return new ServerConfig(dataDir, quotas, p, holdTime, restartGrace, persistRouteUnit, bfdPort, dataplane); }
-    public ServerConfig withHoldTime(int h) { return new ServerConfig(dataDir, quotas, bgpPort, h, restartGrace, persistRouteUnit, bfdPort, dataplane); }
-    public ServerConfig withQuotas(Quotas q) { return new ServerConfig(dataDir, q, bgpPort, holdTime, restartGrace, persistRouteUnit, bfdPort, dataplane); }
-    public ServerConfig withRestartGrace(Duration d) { return new ServerConfig(dataDir, quotas, bgpPort, holdTime, d, persistRouteUnit, bfdPort, dataplane); }
-    public ServerConfig withPersistRouteUnit(Duration d) { return new ServerConfig(dataDir, quotas, bgpPort, holdTime, restartGrace, d, bfdPort, dataplane); }
+    public ServerConfig withBfdPort(int p) { return new ServerConfig(dataDir, quotas, bgpPort, holdTime, restartGrace, persistRouteUnit, p, dataplane, peerLogDir, webhooks); }
+    public ServerConfig withDataplane(io.vroute.server.dataplane.KernelLayout d) { return new ServerConfig(dataDir, quotas, bgpPort, holdTime, restartGrace, persistRouteUnit, bfdPort, d, peerLogDir, webhooks); }
+    public ServerConfig withBgpPort(int p) { return new ServerConfig(dataDir, quotas, p, holdTime, restartGrace, persistRouteUnit, bfdPort, dataplane, peerLogDir, webhooks); }
+    public ServerConfig withHoldTime(int h) { return new ServerConfig(dataDir, quotas, bgpPort, h, restartGrace, persistRouteUnit, bfdPort, dataplane, peerLogDir, webhooks); }
+    public ServerConfig withQuotas(Quotas q) { return new ServerConfig(dataDir, q, bgpPort, holdTime, restartGrace, persistRouteUnit, bfdPort, dataplane, peerLogDir, webhooks); }
+    public ServerConfig withRestartGrace(Duration d) { return new ServerConfig(dataDir, quotas, bgpPort, holdTime, d, persistRouteUnit, bfdPort, dataplane, peerLogDir, webhooks); }
+    public ServerConfig withPersistRouteUnit(Duration d) { return new ServerConfig(dataDir, quotas, bgpPort, holdTime, restartGrace, d, bfdPort, dataplane, peerLogDir, webhooks); }
+    public ServerConfig withPeerLogDir(Path p) { return new ServerConfig(dataDir, quotas, bgpPort, holdTime, restartGrace, persistRouteUnit, bfdPort, dataplane, p, webhooks); }
+    public ServerConfig withWebhooks(Webhooks w) { return new ServerConfig(dataDir, quotas, bgpPort, holdTime, restartGrace, persistRouteUnit, bfdPort, dataplane, peerLogDir, w); }
 }

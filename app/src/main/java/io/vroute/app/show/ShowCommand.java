@@ -374,8 +374,9 @@ public final class ShowCommand implements Callable<Integer> {
     // -------------------------------------------------------------------------------------------- events
 
     @Command(name = "events", mixinStandardHelpOptions = true,
-            description = {"BGP and BFD status changes of every peer (its last 32), oldest first, with the reason for"
-                    + " each DOWN.",
+            description = {"The event timeline, oldest first: BGP and BFD status changes of every peer (with the reason"
+                    + " for each DOWN), failovers with their measured duration (from the failure's detection to the"
+                    + " last route table updated) and endpoint maintenance.",
                     "--follow keeps asking every second and prints new ones as they come (with --json: one object per"
                             + " line); stop it with Ctrl-C."})
     static final class Events extends View {
@@ -386,7 +387,9 @@ public final class ShowCommand implements Callable<Integer> {
                 description = "How often --follow asks (default ${DEFAULT-VALUE}).")
         long intervalMillis;
 
-        private final Set<String> seen = new HashSet<>();
+        /** The sequence number of the last event printed (DescribeRouteServerEvents' AfterSequence). */
+        private long after;
+
 
         @Override
         public Integer call() throws IOException {
@@ -398,7 +401,8 @@ public final class ShowCommand implements Callable<Integer> {
                 } else {
                     Table t = header();
                     first.forEach(e -> row(t, e));
-                    printOrSayNone(out(), t, "no peer events yet (a peer's BGP and BFD status changes appear here)");
+                    printOrSayNone(out(), t, "no events yet (peers' BGP and BFD status changes, failovers and endpoint"
+                            + " maintenance appear here)");
                 }
                 return 0;
             }
@@ -435,42 +439,70 @@ public final class ShowCommand implements Callable<Integer> {
         }
 
         private static Table header() {
-            return new Table("TIME", "PEER", "ADDRESS", "TYPE", "STATUS", "REASON");
+            return new Table("TIME", "RESOURCE", "ADDRESS", "TYPE", "STATUS", "REASON");
         }
 
         private static void row(Table t, Map<String, Object> e) {
-            t.row(e.get("time"), e.get("routeServerPeerId"), e.get("peerAddress"), e.get("type"), e.get("status"), e.get("reason"));
+            t.row(e.get("time"), e.get("resource"), e.get("address"), e.get("type"), e.get("status"), e.get("reason"));
         }
 
         /** A followed event on its own line, spaced as the first table's columns usually are. */
         private static String line(Map<String, Object> e) {
-            return String.format("%-29s  %-21s  %-15s  %-4s  %-6s  %s", e.get("time"), e.get("routeServerPeerId"),
-                    e.get("peerAddress"), e.get("type"), e.get("status"), e.get("reason") == null ? "-" : e.get("reason")).stripTrailing();
+            return String.format("%-29s  %-21s  %-15s  %-8s  %-9s  %s", e.get("time"), e.get("resource"),
+                    e.get("address"), e.get("type"), e.get("status"), e.get("reason") == null ? "-" : e.get("reason")).stripTrailing();
         }
 
-        /** The events not printed yet, oldest first. */
+        /** The events not printed yet, oldest first (every page of the timeline after the last one printed). */
         private List<Map<String, Object>> fresh(QueryClient c) throws IOException {
-            record Event(Instant at, Map<String, Object> fields) {}
-            List<Event> events = new ArrayList<>();
-            for (Element p : Answers.allPages(c, "DescribeRouteServerPeers", params(), "routeServerPeerSet")) {
-                String id = text(p, "routeServerPeerId");
-                for (Element e : items(p, "eventSet")) {
-                    String time = text(e, "time");
-                    String type = text(e, "type");
-                    String key = id + "|" + time + "|" + type + "|" + text(e, "status");
-                    if (!seen.add(key)) continue;
-                    Map<String, Object> fields = new LinkedHashMap<>();
-                    fields.put("time", Answers.localTime(time));
-                    fields.put("routeServerPeerId", id);
-                    fields.put("peerAddress", text(p, "peerAddress"));
-                    fields.put("type", type != null && type.endsWith("Status") ? type.substring(0, type.length() - 6) : type);
-                    fields.put("status", text(e, "status"));
-                    fields.put("reason", text(e, "reason"));
-                    events.add(new Event(Instant.parse(time), fields));
+            List<Map<String, Object>> events = new ArrayList<>();
+            while (true) {
+                Element answer = Answers.call(c, "DescribeRouteServerEvents", params("AfterSequence", Long.toString(after)));
+                List<Element> page = items(answer, "eventSet");
+                for (Element e : page) events.add(fields(e));
+                String last = text(answer, "lastSequence");
+                long next = last == null ? after : Long.parseLong(last);
+                if (page.isEmpty() || next == after) return events;
+                after = next;
+            }
+        }
+
+        /** One timeline entry as the table and --json show it. */
+        private static Map<String, Object> fields(Element e) {
+            String type = text(e, "type");
+            Map<String, Object> f = new LinkedHashMap<>();
+            f.put("sequence", Answers.number(text(e, "sequence")));
+            f.put("time", Answers.localTime(text(e, "time")));
+            f.put("routeServerId", text(e, "routeServerId"));
+            switch (type == null ? "" : type) {
+                case "Failover" -> {
+                    List<String> tables = Answers.values(e, "routeTableIdSet");
+                    f.put("resource", text(e, "routeServerPeerId"));
+                    f.put("address", text(e, "peerAddress"));
+                    f.put("type", "FAILOVER");
+                    f.put("status", Math.round(Double.parseDouble(text(e, "durationMillis"))) + " ms");
+                    f.put("reason", text(e, "prefixCount") + " best paths changed (" + text(e, "movedCount")
+                            + " moved to another peer) in " + String.join(", ", tables) + "; cause: " + text(e, "reason"));
+                    f.put("durationMillis", Double.parseDouble(text(e, "durationMillis")));
+                    f.put("prefixCount", Answers.number(text(e, "prefixCount")));
+                    f.put("movedCount", Answers.number(text(e, "movedCount")));
+                    f.put("routeTableIds", tables);
+                }
+                case "EndpointStatus" -> {
+                    f.put("resource", text(e, "routeServerEndpointId"));
+                    f.put("address", text(e, "endpointAddress"));
+                    f.put("type", "ENDPOINT");
+                    f.put("status", text(e, "status"));
+                    f.put("reason", text(e, "reason"));
+                }
+                default -> {
+                    f.put("resource", text(e, "routeServerPeerId"));
+                    f.put("address", text(e, "peerAddress"));
+                    f.put("type", type != null && type.endsWith("Status") ? type.substring(0, type.length() - 6) : type);
+                    f.put("status", text(e, "status"));
+                    f.put("reason", text(e, "reason"));
                 }
             }
-            events.sort(Comparator.comparing(Event::at));
-            return events.stream().map(Event::fields).toList();
+            return f;
         }
     }
 }

@@ -252,11 +252,50 @@ class ShowCommandTest {
             await(() -> followed.toString().contains(peerB));
             peers.get(1).close(); // B's TCP session ends: a BGP DOWN event
             await(() -> followed.toString().lines().anyMatch(l -> l.contains(peerB) && l.contains(" DOWN")));
+            // A held the best path: its session's end moves 172.16.1.1/32 to B... which is down too, so it has none.
+            peers.get(0).close();
+            await(() -> followed.toString().lines().anyMatch(l -> l.contains(peerA) && l.contains(" FAILOVER ")));
         } finally {
             follower.interrupt();
             follower.join(5000);
         }
         assertTrue(!follower.isAlive(), "--follow ends when interrupted");
+        String failover = followed.toString().lines().filter(l -> l.contains(" FAILOVER ")).findFirst().orElseThrow();
+        assertTrue(failover.matches(".*" + peerA + "\\s+10\\.0\\.1\\.10\\s+FAILOVER\\s+\\d+ ms\\s+1 best paths changed \\(0 moved"
+                + " to another peer\\) in " + table + "; cause: .*"), failover);
+        List<String> lines = followed.toString().lines().toList();
+        int down = -1, fo = -1;
+        for (int i = 0; i < lines.size(); i++) {
+            if (down < 0 && lines.get(i).contains(peerA) && lines.get(i).contains(" DOWN")) down = i;
+            if (fo < 0 && lines.get(i).contains(" FAILOVER ")) fo = i;
+        }
+        assertTrue(down >= 0 && down < fo, "A's BGP DOWN is printed before its failover:\n" + followed);
+    }
+
+    @Test
+    void eventsShowTheEndpointStartingAndJsonCarriesTheSequence() throws Exception {
+        Run r = run("show", "events");
+        assertEquals(0, r.code, r.err);
+        assertTrue(r.out.lines().findFirst().orElseThrow().matches("TIME\\s+RESOURCE\\s+ADDRESS\\s+TYPE\\s+STATUS\\s+REASON"), r.out);
+        assertTrue(line(r.out, "ENDPOINT").matches(".*rse-\\S+\\s+10\\.0\\.1\\.4\\s+ENDPOINT\\s+available\\s+.*"), r.out);
+        Run j = run("show", "events", "--json");
+        assertEquals(0, j.code, j.err);
+        assertTrue(java.util.regex.Pattern.compile("\"sequence\"\\s*:\\s*1\\b").matcher(j.out).find(), j.out);
+    }
+
+    @Test
+    void peerLoggingIsOffUntilTurnedOnAndRefusesAnUnknownDestination() throws Exception {
+        Run before = run("peer-logging", rs);
+        assertEquals(0, before.code, before.err);
+        assertTrue(before.out.contains(rs + ": peer event logs are off"), before.out);
+        Run on = run("peer-logging", rs, "stdout");
+        assertEquals(0, on.code, on.err);
+        assertTrue(on.out.contains("go to the daemon's standard output"), on.out);
+        assertEquals("stdout", QueryClient.text(call("DescribeRouteServers", "RouteServerId.1", rs), "peerLogging"));
+        Run bad = run("peer-logging", rs, "syslog");
+        assertTrue(bad.code != 0 && bad.err.contains("DESTINATION must be file, stdout or off"), bad.err);
+        Run wrong = run("peer-logging", "rs-00000000000000000", "file");
+        assertTrue(wrong.code != 0 && wrong.err.contains("InvalidRouteServerId.NotFound"), wrong.err);
     }
 
     // ------------------------------------------------------------------------------------------------ errors
