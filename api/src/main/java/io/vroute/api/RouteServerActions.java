@@ -360,6 +360,7 @@ final class RouteServerActions {
         w.element("status", st.bgpUp() ? "up" : "down");
         w.end();
         w.element("routeCount", (long) st.routes());   // vroute extension: routes held from this peer (Adj-RIB-In)
+        w.element("fibRouteCount", (long) st.fibRoutes()); // vroute extension: of those, the best paths
         if (p.bfd()) {
             w.start("bfdStatus");
             w.element("status", st.bfdUp() ? "up" : "down");

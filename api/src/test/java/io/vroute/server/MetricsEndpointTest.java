@@ -153,6 +153,8 @@ class MetricsEndpointTest {
         assertEquals(0.0, before.value("vroute_bgp_sessions", "state", "idle"));
         assertEquals(1.0, before.value("vroute_bgp_peer_up", "route_server", s.rs(), "peer", s.peerA()));
         assertEquals(2.0, before.value("vroute_rib_routes", "route_server", s.rs(), "peer", s.peerA()));
+        assertEquals(2.0, before.value("vroute_fib_routes", "route_server", s.rs(), "peer", s.peerA()));
+        assertEquals(1.0, before.value("vroute_fib_routes", "route_server", s.rs(), "peer", s.peerB()));
         assertEquals(3.0, before.value("vroute_route_table_propagated_routes", "route_table", s.table()));
         assertEquals(2.0, before.value("vroute_bgp_updates_received_total", "route_server", s.rs(), "peer", s.peerA()));
         assertEquals(3.0, before.value("vroute_bgp_prefixes_announced_total", "route_server", s.rs(), "peer", s.peerA()));
@@ -172,6 +174,12 @@ class MetricsEndpointTest {
         assertEquals(0.0, after.value("vroute_bgp_peer_up", "route_server", s.rs(), "peer", s.peerA()));
         assertEquals(1.0, after.value("vroute_bgp_peer_up", "route_server", s.rs(), "peer", s.peerB()));
         assertEquals(0.0, after.value("vroute_rib_routes", "route_server", s.rs(), "peer", s.peerA()));
+        assertEquals(0.0, after.value("vroute_fib_routes", "route_server", s.rs(), "peer", s.peerA()));
+        assertEquals(1.0, after.value("vroute_fib_routes", "route_server", s.rs(), "peer", s.peerB()));
+        assertEquals("histogram", after.types.get("vroute_failover_duration_seconds"));
+        Double failoversBefore = before.value("vroute_failover_duration_seconds_count"); // none yet: no sample at all
+        assertTrue(after.value("vroute_failover_duration_seconds_count") >= (failoversBefore == null ? 0 : failoversBefore) + 1,
+                "A's failover (two prefixes withdrawn from the table) was timed");
         assertEquals(1.0, after.value("vroute_route_table_propagated_routes", "route_table", s.table()));
         // Counters keep what was received before the failure.
         assertEquals(2.0, after.value("vroute_bgp_updates_received_total", "route_server", s.rs(), "peer", s.peerA()));

@@ -55,6 +55,8 @@ final class RouteServerRuntime {
     final Map<String, EndpointSide> endpoints = new HashMap<>();
     final Map<String, PeerSide> peers = new LinkedHashMap<>();
     private final BitSet neighborIds = new BitSet();
+    /** Peers by their RIB neighbour id, to count each one's best paths as the drains report them. */
+    private PeerSide[] byNeighborId = new PeerSide[64];
     private boolean drainScheduled;
     /** Persist routes (SPEC "Behaviour"): true while every session is down and the routes are kept. */
     boolean persisting;
@@ -232,6 +234,8 @@ final class RouteServerRuntime {
         final ArrayDeque<PeerEvent> events = new ArrayDeque<>();
         /** UPDATEs applied to the RIB and the prefixes they announced and withdrew (control thread; /metrics). */
         long updates, announced, withdrawn;
+        /** Its routes that are best paths (the FIB), kept by the drains. */
+        int fibRoutes;
 
         String bfdState() { return bfd == null ? "not running" : bfd.state().toString(); }
 
@@ -258,6 +262,8 @@ final class RouteServerRuntime {
         neighborIds.set(nid);
         PeerSide ps = new PeerSide(p, side, nid);
         peers.put(p.routeServerPeerId(), ps);
+        if (nid >= byNeighborId.length) byNeighborId = java.util.Arrays.copyOf(byNeighborId, Math.max(nid + 1, byNeighborId.length * 2));
+        byNeighborId[nid] = ps;
         side.byAddress.put(ps.address, ps);
         side.publish();
         if (!p.bfd()) {
@@ -376,6 +382,7 @@ final class RouteServerRuntime {
         ps.endpoint.speaker.removePeer(ps.address, Region.PEER_DECONFIGURED);
         int dropped = rib.dropNeighbor(ps.neighbor);
         neighborIds.clear(ps.neighbor.id());
+        byNeighborId[ps.neighbor.id()] = null;
         LOG.log(System.Logger.Level.INFO, "peer {0} ({1}) deleted: session ended, {2} routes withdrawn",
                 p.routeServerPeerId(), p.peerAddress(), dropped);
         scheduleDrain();
@@ -384,7 +391,7 @@ final class RouteServerRuntime {
     PeerState peerState(String id) {
         PeerSide ps = peers.get(id);
         if (ps == null) return PeerState.none();
-        return new PeerState(ps.session, ps.up, ps.since, ps.lastDownReason, rib.routeCount(ps.neighbor),
+        return new PeerState(ps.session, ps.up, ps.since, ps.lastDownReason, rib.routeCount(ps.neighbor), ps.fibRoutes,
                 ps.bfd == null ? null : ps.bfd.status(), List.copyOf(ps.events),
                 new PeerState.Counts(ps.updates, ps.announced, ps.withdrawn));
     }
@@ -561,6 +568,14 @@ final class RouteServerRuntime {
         failovers.clear();
         rib.drainChanges((prefix, oldBest, newBest) -> {
             for (String t : tables) install(t, prefix, newBest);
+            if (oldBest != null) {
+                PeerSide o = byNeighborId[oldBest.neighbor().id()];
+                if (o != null && o.fibRoutes > 0) o.fibRoutes--;
+            }
+            if (newBest != null) {
+                PeerSide n = byNeighborId[newBest.neighbor().id()];
+                if (n != null) n.fibRoutes++;
+            }
             if (oldBest != null && !probes.isEmpty()) {
                 for (FailoverProbe f : probes) {
                     if (oldBest.neighbor().id() != f.neighborId) continue;

@@ -171,7 +171,9 @@ public final class ShowCommand implements Callable<Integer> {
                 String rc = text(p, "routeCount");
                 if (rc != null) held += Long.parseLong(rc);
             }
-            boolean countAccepted = held <= ACCEPTED_SCAN_LIMIT;
+            // A daemon that reports fibRouteCount (vroute extension) needs no scan at all.
+            boolean reportsFib = peers.stream().allMatch(p -> text(p, "fibRouteCount") != null);
+            boolean countAccepted = !reportsFib && held <= ACCEPTED_SCAN_LIMIT;
             Map<String, RouteCounts> counts = new HashMap<>();
             for (String rs : countAccepted ? serversWithUpPeers : Set.<String>of()) {
                 for (Element r : Answers.allPages(c, "GetRouteServerRoutingDatabase", params("RouteServerId", rs), "routeSet")) {
@@ -194,6 +196,8 @@ public final class ShowCommand implements Callable<Integer> {
                 boolean up = "up".equals(text(p, "bgpStatus/status"));
                 String rc = text(p, "routeCount");
                 if (rc != null) n.received = Integer.parseInt(rc);
+                String fc = text(p, "fibRouteCount");
+                if (fc != null) n.accepted = Integer.parseInt(fc);
                 rows.add(object("routeServerPeerId", id, "routeServerId", text(p, "routeServerId"),
                         "peerAddress", text(p, "peerAddress"), "peerAsn", Answers.number(text(p, "bgpOptions/peerAsn")),
                         "endpointEniAddress", text(p, "endpointEniAddress"), "state", text(p, "state"),
@@ -201,7 +205,8 @@ public final class ShowCommand implements Callable<Integer> {
                         "since", lastBgp == null ? null : Answers.localTime(lastBgp),
                         "upDown", lastBgp == null ? null : Answers.since(Instant.parse(lastBgp), now),
                         "peerLivenessDetection", text(p, "bgpOptions/peerLivenessDetection"), "bfdStatus", bfdState,
-                        "routesReceived", up ? n.received : 0, "routesAccepted", !countAccepted ? null : up ? n.accepted : 0));
+                        "routesReceived", up ? n.received : 0,
+                        "routesAccepted", !countAccepted && fc == null ? null : up ? n.accepted : 0));
             }
             if (json()) {
                 Json.printArray(out(), rows);

@@ -21,7 +21,7 @@ record ControlView(List<Peer> peers, Map<String, Integer> propagatedByTable) {
 
     /** One peer as the scrape sees it; {@code bfd} is null for a bgp-keepalive peer or while BFD could not start. */
     record Peer(String routeServer, String peer, String endpoint, String address, long asn, String liveness,
-                SessionState session, boolean up, int routes, BfdEngine.Status bfd, PeerState.Counts counts) {}
+                SessionState session, boolean up, int routes, int fibRoutes, BfdEngine.Status bfd, PeerState.Counts counts) {}
 
     /** Runs on the control thread (through {@code Server.call}). */
     static ControlView of(Region region) {
@@ -29,7 +29,7 @@ record ControlView(List<Peer> peers, Map<String, Integer> propagatedByTable) {
         for (RouteServerPeer p : region.peers()) {
             PeerState s = region.peerState(p.routeServerPeerId());
             peers.add(new Peer(p.routeServerId(), p.routeServerPeerId(), p.routeServerEndpointId(), p.peerAddress(),
-                    p.peerAsn(), p.peerLivenessDetection(), s.session(), s.bgpUp(), s.routes(), s.bfd(), s.counts()));
+                    p.peerAsn(), p.peerLivenessDetection(), s.session(), s.bgpUp(), s.routes(), s.fibRoutes(), s.bfd(), s.counts()));
         }
         Map<String, Integer> tables = new LinkedHashMap<>();
         for (RouteServer rs : region.routeServers()) {
@@ -56,6 +56,9 @@ record ControlView(List<Peer> peers, Map<String, Integer> propagatedByTable) {
                 "1 while the peer's BGP session is Established and its routes are accepted, else 0.", "route_server", "peer");
         Family.Builder rib = Family.gauge("vroute_rib_routes",
                 "Routes held from the peer in the route server's RIB (Adj-RIB-In, best or not).", "route_server", "peer");
+        Family.Builder fib = Family.gauge("vroute_fib_routes",
+                "The peer's routes that are best paths (in the FIB), so written into the propagated route tables.",
+                "route_server", "peer");
         Family.Builder updates = Family.counter("vroute_bgp_updates_received_total",
                 "BGP UPDATE messages from the peer applied to the route server's RIB (those still queued when the session"
                         + " went down are dropped and not counted).", "route_server", "peer");
@@ -69,6 +72,7 @@ record ControlView(List<Peer> peers, Map<String, Integer> propagatedByTable) {
             info.add(1, p.routeServer(), p.peer(), p.endpoint(), p.address(), Long.toString(p.asn()), p.liveness());
             up.add(p.up() ? 1 : 0, p.routeServer(), p.peer());
             rib.add(p.routes(), p.routeServer(), p.peer());
+            fib.add(p.fibRoutes(), p.routeServer(), p.peer());
             // Counted per peer on the control thread (plain fields): a deleted peer's series go with it.
             updates.add(p.counts().updates(), p.routeServer(), p.peer());
             announced.add(p.counts().announced(), p.routeServer(), p.peer());
@@ -77,6 +81,7 @@ record ControlView(List<Peer> peers, Map<String, Integer> propagatedByTable) {
         out.add(info.build());
         out.add(up.build());
         out.add(rib.build());
+        out.add(fib.build());
         out.add(updates.build());
         out.add(announced.build());
         out.add(withdrawn.build());
