@@ -57,6 +57,23 @@ public final class ServeCommand implements Callable<Integer> {
                     + " ${DEFAULT-VALUE}); give two instances on one host different prefixes.")
     String netnsPrefix;
 
+    @Option(names = "--peer-log-dir", paramLabel = "DIR",
+            description = "Where peer event logs with destination file go: DIR/<route server>/<peer>.log (default"
+                    + " DATA-DIR/peer-logs). Turn them on per route server with vroute peer-logging; SIGHUP reopens the"
+                    + " files after log rotation. See docs/peer-logs.md.")
+    Path peerLogDir;
+
+    @Option(names = "--webhook", paramLabel = "URL",
+            description = "Post notifications (BGP/BFD status changes, endpoint maintenance) of route servers with"
+                    + " SnsNotificationsEnabled to this http(s) URL; repeat for several. Needs --webhook-secret-file."
+                    + " See docs/notifications.md.")
+    java.util.List<String> webhooks = new java.util.ArrayList<>();
+
+    @Option(names = "--webhook-secret-file", paramLabel = "FILE",
+            description = "The secret that signs every notification (X-Vroute-Signature, HMAC-SHA256), e.g. made with"
+                    + " head -c 32 /dev/urandom | base64 > FILE; chmod 600 FILE.")
+    Path webhookSecretFile;
+
     @Option(names = "--log-format", defaultValue = "text", paramLabel = "FORMAT",
             description = "How the log on standard error looks: text (default: time, level, message) or json (one object"
                     + " per line: time, level, logger, thread, message, error). See docs/route-server.md.")
@@ -113,10 +130,32 @@ public final class ServeCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
+        ServerConfig.Webhooks hooks = null;
+        if (!webhooks.isEmpty()) {
+            if (webhookSecretFile == null) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--webhook needs --webhook-secret-file FILE:"
+                        + " receivers check each notification's signature with it (make one with: head -c 32"
+                        + " /dev/urandom | base64 > FILE; chmod 600 FILE)");
+            }
+            try {
+                hooks = new ServerConfig.Webhooks(webhooks, io.vroute.server.events.WebhookNotifier.loadSecret(webhookSecretFile));
+            } catch (RuntimeException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+            }
+        } else if (webhookSecretFile != null) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--webhook-secret-file is given but no --webhook URL:"
+                    + " add --webhook URL for each receiver");
+        }
         ServerConfig config = ServerConfig.defaults(dataDir).withQuotas(q).withBgpPort(bgpPort).withHoldTime(holdTime)
-                .withBfdPort(bfdPort)
+                .withBfdPort(bfdPort).withPeerLogDir(peerLogDir != null ? peerLogDir : dataDir.resolve("peer-logs"))
+                .withWebhooks(hooks)
                 .withDataplane(dataplane.equals("linux") ? io.vroute.server.dataplane.KernelLayout.withPrefix(netnsPrefix) : null);
-        Server server = Server.start(config);
+        Server server;
+        try {
+            server = Server.start(config);
+        } catch (IllegalArgumentException e) { // a --webhook URL that is not http(s)
+            throw new CommandLine.ParameterException(spec.commandLine(), "--webhook: " + e.getMessage());
+        }
         Ec2Api api;
         try {
             api = Ec2Api.start(server, apiAddress, dataDir, auth.equals("sigv4"));
@@ -139,6 +178,8 @@ public final class ServeCommand implements Callable<Integer> {
         for (String signal : new String[] {"TERM", "INT"}) {
             sun.misc.Signal.handle(new sun.misc.Signal(signal), s -> stopped.countDown());
         }
+        // logrotate's postrotate: kill -HUP <pid> makes the peer event logs start new files.
+        sun.misc.Signal.handle(new sun.misc.Signal("HUP"), s -> server.reopenLogs());
         stopped.await();
         System.err.println("vroute: stopping: ending BGP sessions with Cease, closing the store");
         api.close();

@@ -43,6 +43,11 @@ public final class Server implements AutoCloseable {
                             : io.vroute.server.events.PeerLogWriter.Destination.parse(d);
                 });
         events.add(peerLogs);
+        if (config.webhooks() != null && !config.webhooks().urls().isEmpty()) {
+            // Notifications (AWS: SNS) of the route servers with snsNotificationsEnabled, posted to each endpoint.
+            events.add(io.vroute.server.events.WebhookNotifier.start(config.webhooks().urls(), config.webhooks().secret(),
+                    region::notificationsEnabled, region::topicArnOf));
+        }
         if (config.dataplane() != null) {
             region.dataplane = io.vroute.server.dataplane.LinuxDataplane.start(config.dataplane());
             // A hand edit or a crashed helper process: read the kernel back now and then and put it right.

@@ -1,6 +1,5 @@
 package io.vroute.server;
 
-import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -29,7 +28,7 @@ public record ServerConfig(Path dataDir, Quotas quotas, int bgpPort, int holdTim
      * Webhook endpoints and the secret their requests are signed with (HMAC-SHA256, docs/notifications.md).
      * {@code toString} leaves the secret out.
      */
-    public record Webhooks(List<URI> urls, byte[] secret) {
+    public record Webhooks(List<String> urls, byte[] secret) {
         public Webhooks {
             urls = List.copyOf(urls);
         }
