@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -61,6 +62,8 @@ class BfdInteropTest {
     private Ec2Query query;
     private Appliance appliance;
     private boolean passed;
+    /** Notifications (snsNotificationsEnabled) land here, signature-checked, inside the daemon's namespace. */
+    private WebhookReceiver receiver;
 
     @AfterEach
     void tearDown() {
@@ -70,6 +73,7 @@ class BfdInteropTest {
                     + "\n---- vroute (" + (serve == null ? "" : serve.log()) + ") ----\n"
                     + (serve == null ? "" : Lab.tail(serve.log(), 60)));
         }
+        if (receiver != null) receiver.close();
         if (inVpc != null) inVpc.close();
         if (lab != null) lab.close();
     }
@@ -200,8 +204,19 @@ class BfdInteropTest {
     /** vroute serve, and through the SDK a VPC with the appliance's subnet, table and ENI, a route server and its endpoint. */
     private Built build() {
         vpcNs = lab.routeServer("vpc");
-        serve = new VrouteServe(lab, vpcNs, lab.dir().resolve("data"), "--hold-time", "9").start();
         inVpc = new InNamespace(vpcNs);
+        byte[] random = new byte[32];
+        new java.security.SecureRandom().nextBytes(random);
+        byte[] secret = java.util.HexFormat.of().formatHex(random).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        java.nio.file.Path secretFile = lab.dir().resolve("webhook-secret");
+        try {
+            java.nio.file.Files.write(secretFile, secret);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        receiver = inVpc.call(() -> WebhookReceiver.start(secret));
+        serve = new VrouteServe(lab, vpcNs, lab.dir().resolve("data"), "--hold-time", "9",
+                "--webhook", receiver.url(), "--webhook-secret-file", secretFile.toString()).start();
         ec2 = inVpc.call(serve::client);
         query = new Ec2Query(serve);
         record Made(String table, String eni, String rs, String endpointId, String endpointAddress) {}
@@ -213,7 +228,7 @@ class BfdInteropTest {
             ec2.associateRouteTable(r -> r.routeTableId(table).subnetId(subnet));
             String eni = ec2.createNetworkInterface(r -> r.subnetId(subnet).privateIpAddress(AP4).description("appliance"))
                     .networkInterface().networkInterfaceId();
-            String rs = ec2.createRouteServer(r -> r.amazonSideAsn(RS_AS)).routeServer().routeServerId();
+            String rs = ec2.createRouteServer(r -> r.amazonSideAsn(RS_AS).snsNotificationsEnabled(true)).routeServer().routeServerId();
             ec2.associateRouteServer(r -> r.routeServerId(rs).vpcId(vpc));
             var e = ec2.createRouteServerEndpoint(r -> r.routeServerId(rs).subnetId(subnet)).routeServerEndpoint();
             ec2.enableRouteServerPropagation(r -> r.routeServerId(rs).routeTableId(table));
@@ -222,6 +237,7 @@ class BfdInteropTest {
         // The endpoint's address on the VPC segment, as the Linux data plane puts it there.
         Lab.run("ip", "-n", vpcNs, "addr", "add", m.endpointAddress() + "/24", "dev", "br0");
         awaitEndpointsAvailable(ec2, inVpc, serve);
+        inVpc.call(() -> query.call("ModifyRouteServerPeerLogging", Map.of("RouteServerId", m.rs(), "Destination", "file")));
         String peerId = inVpc.call(() -> query.createBfdPeer(m.endpointId(), AP4, AP_AS, INTERVAL_MS, INTERVAL_MS, MULTIPLIER));
         RouteServerPeer p = inVpc.call(() -> ec2.describeRouteServerPeers(r -> r.routeServerPeerIds(peerId)).routeServerPeers().get(0));
         assertEquals("bfd", p.bgpOptions().peerLivenessDetectionAsString(), "the SDK sees the peer's liveness: " + p);
@@ -315,6 +331,10 @@ class BfdInteropTest {
         // RFC 9384 §2: the BGP session ended with Cease, subcode 10 (BFD Down); a frozen BIRD reads it once thawed.
         await(d + " logs Cease/BFD Down (6/10) from vroute", Duration.ofSeconds(5), appliance::loggedCeaseBfdDown);
 
+        // 4b. What the operator was told: the signed webhook notifications and the peer event log, in order.
+        checkNotifications(b, id, frozenAt);
+        checkPeerLog(b, id);
+
         // 5. Delete the peer: vroute sends AdminDown (RFC 5880 §6.8.16) so that the appliance sees an administrative
         //    end, not a failure; the appliance's CLI and the wire both show it.
         Capture capture = Capture.start(lab, apNs, "eth0", "udp dst port 3784");
@@ -337,6 +357,75 @@ class BfdInteropTest {
         assertTrue(!fromVroute.isEmpty() && fromVroute.get(fromVroute.size() - 1).equals("0 7"),
                 "vroute's last BFD packets after DeleteRouteServerPeer should be AdminDown, diagnostic 7: " + wire);
         await(ROUTE.prefix() + " gone after the delete", Duration.ofSeconds(5), () -> target(b.tableId()) == null);
+
+        // 6. vroute stops: its endpoint's maintenance notice still gets out (the notifier gets up to 3 s at shutdown).
+        serve.stop();
+        await("ROUTE_SERVER_ENDPOINT_MAINTENANCE shutting-down", Duration.ofSeconds(5), () -> receiver.received().stream()
+                .anyMatch(n -> n.code().equals("ROUTE_SERVER_ENDPOINT_MAINTENANCE")
+                        && "shutting-down".equals(n.body().path("state").asText())
+                        && b.rsId().equals(n.body().path("routeServerId").asText())));
+        assertEquals(0, receiver.refused(), "every notification's signature checked out");
+    }
+
+    /**
+     * After the freeze: BFD down, then BGP down, then (thawed) BFD up, then BGP up, each once at least and in that order,
+     * for this peer, with AWS's event codes and the route server's topic.
+     */
+    private void checkNotifications(Built b, String id, Instant frozenAt) {
+        List<String> wanted = List.of("ROUTE_SERVER_PEER_BFD_STATUS_CHANGE down", "ROUTE_SERVER_PEER_BGP_STATUS_CHANGE down",
+                "ROUTE_SERVER_PEER_BFD_STATUS_CHANGE up", "ROUTE_SERVER_PEER_BGP_STATUS_CHANGE up");
+        List<String> seen = new java.util.ArrayList<>();
+        await("notifications of the failure and the recovery, in order", Duration.ofSeconds(10), () -> {
+            seen.clear();
+            for (WebhookReceiver.Notification n : receiver.received()) {
+                if (!id.equals(n.body().path("routeServerPeerId").asText())) continue;
+                if (Instant.parse(n.body().path("eventTime").asText()).isBefore(frozenAt)) continue;
+                seen.add(n.code() + " " + n.status());
+            }
+            int at = 0;
+            for (String s : seen) if (at < wanted.size() && s.equals(wanted.get(at))) at++;
+            return at == wanted.size();
+        });
+        assertEquals(wanted.get(0), seen.get(0), "the first notification after the freeze is BFD down: " + seen);
+        WebhookReceiver.Notification bfdDown = receiver.received().stream()
+                .filter(n -> id.equals(n.body().path("routeServerPeerId").asText()) && n.code().endsWith("BFD_STATUS_CHANGE")
+                        && "down".equals(n.status()) && !Instant.parse(n.body().path("eventTime").asText()).isBefore(frozenAt))
+                .findFirst().orElseThrow();
+        assertEquals(b.rsId(), bfdDown.body().path("routeServerId").asText());
+        assertEquals("arn:aws:sns:vroute:000000000000:" + b.rsId(), bfdDown.body().path("snsTopicArn").asText());
+        assertEquals("up", bfdDown.body().path("previousStatus").asText());
+        assertEquals(AP4, bfdDown.body().path("peerAddress").asText());
+        assertTrue(bfdDown.body().path("reason").asText().contains("detection time"), bfdDown.body().toString());
+        System.out.println("BFD-INTEROP: " + appliance.daemon() + " notifications after the freeze: " + seen);
+    }
+
+    /** The peer's event log (destination file): the failure and recovery, and the route's withdrawal and return. */
+    private void checkPeerLog(Built b, String id) {
+        java.nio.file.Path file = lab.dir().resolve("data").resolve("peer-logs").resolve(b.rsId()).resolve(id + ".log");
+        List<String> wanted = List.of("BFDStatus DOWN", "BGPStatus DOWN", "RouteStatus WITHDRAWN " + ROUTE.prefix(),
+                "BFDStatus UP", "BGPStatus UP", "RouteStatus ADVERTISED " + ROUTE.prefix());
+        List<String> seen = new java.util.ArrayList<>();
+        ObjectMapper json = new ObjectMapper();
+        await("peer log " + file + " with " + wanted, Duration.ofSeconds(10), () -> {
+            seen.clear();
+            try {
+                if (!java.nio.file.Files.exists(file)) return false;
+                for (String line : java.nio.file.Files.readAllLines(file)) {
+                    JsonNode n = json.readTree(line);
+                    assertEquals("arn:aws:ec2:vroute:000000000000:route-server-peer/" + id, n.path("resource_arn").asText());
+                    seen.add(n.path("type").asText() + " " + n.path("status").asText()
+                            + (n.path("message").has("prefix") ? " " + n.path("message").path("prefix").asText() : ""));
+                }
+            } catch (IOException e) {
+                return false;
+            }
+            int at = seen.lastIndexOf("BFDStatus DOWN");
+            if (at < 0) return false;
+            int i = 0;
+            for (String s : seen.subList(at, seen.size())) if (i < wanted.size() && s.equals(wanted.get(i))) i++;
+            return i == wanted.size();
+        });
+        System.out.println("BFD-INTEROP: " + appliance.daemon() + " peer log: " + seen);
     }
 
     // ------------------------------------------------------------------------------------------ helpers
