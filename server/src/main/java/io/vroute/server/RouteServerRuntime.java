@@ -486,6 +486,9 @@ final class RouteServerRuntime {
                             + " or raise the quota", ps.record.routeServerPeerId(), ps.record.peerAddress(), limit,
                     region.quotas().profile());
             ps.up = false;
+            ps.since = Instant.now();
+            ps.lastDownReason = "sent more than " + limit + " routes (quota): we sent Cease / Maximum Number of Prefixes Reached";
+            ps.event("BGP", "DOWN", ps.lastDownReason);
             rib.dropNeighbor(ps.neighbor);
             ps.endpoint.speaker.removePeer(ps.address, new NotificationMessage(NotificationMessage.CEASE,
                     NotificationMessage.MAX_PREFIXES_REACHED));

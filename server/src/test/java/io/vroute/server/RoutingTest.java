@@ -382,6 +382,9 @@ class RoutingTest {
         assertNull(route(s.tableA(), "172.20.0.0/24"), "routes of the peer over its limit are withdrawn");
         assertFalse(server.<Boolean>call(r -> r.peerState(s.peerA()).bgpUp()).booleanValue());
         assertNotNull(route(s.tableA(), "192.168.0.0/24"), "other peers are untouched");
+        PeerEvent last = server.<PeerEvent>call(r -> r.peerState(s.peerA()).events().getLast());
+        assertEquals("BGP DOWN", last.kind() + " " + last.status(), "the cut-off is a status change operators see");
+        assertTrue(last.reason().contains("Maximum Number of Prefixes Reached"), last.reason());
     }
 
     @Test
