@@ -37,4 +37,5 @@ vroute_ensure_packages() {
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
-VROUTE_TEST_PACKAGES=(mvn=maven ip=iproute2 gobgpd=gobgpd bird=bird2 /usr/lib/frr/bgpd=frr ping=iputils-ping tshark=tshark)
+VROUTE_TEST_PACKAGES=(mvn=maven ip=iproute2 gobgpd=gobgpd bird=bird2 /usr/lib/frr/bgpd=frr ping=iputils-ping tshark=tshark
+  node=nodejs npm=npm chromium=chromium)
