@@ -51,6 +51,7 @@ public final class Ec2Api implements AutoCloseable {
         ApiServer http = ApiServer.start(bind, auth, actions(server), Ec2Api::translate, new StoredClientTokens(server.store()));
         // Prometheus scrapes unsigned; the exposition holds no secrets (docs/metrics.md).
         http.serveUnauthenticated("/metrics", io.vroute.server.metrics.VrouteMetrics.handler(server));
+        http.serveUnauthenticated("/console", ConsoleHandler.handler());
         return new Ec2Api(http, credentials);
     }
 

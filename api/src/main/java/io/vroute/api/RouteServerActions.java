@@ -358,6 +358,9 @@ final class RouteServerActions {
         w.end();
         w.start("bgpStatus");
         w.element("status", st.bgpUp() ? "up" : "down");
+        // vroute extension: when the session last came up or went down, and why it went down
+        if (st.since() != null) w.element("since", st.since().toString());
+        if (!st.bgpUp()) w.element("reason", st.lastDownReason());
         w.end();
         w.element("routeCount", (long) st.routes());   // vroute extension: routes held from this peer (Adj-RIB-In)
         w.element("fibRouteCount", (long) st.fibRoutes()); // vroute extension: of those, the best paths
