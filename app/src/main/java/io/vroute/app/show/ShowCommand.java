@@ -485,7 +485,8 @@ public final class ShowCommand implements Callable<Integer> {
                     f.put("address", text(e, "peerAddress"));
                     f.put("type", "FAILOVER");
                     f.put("status", Math.round(Double.parseDouble(text(e, "durationMillis"))) + " ms");
-                    f.put("reason", text(e, "prefixCount") + " best paths changed (" + text(e, "movedCount")
+                    String n = text(e, "prefixCount");
+                    f.put("reason", n + ("1".equals(n) ? " best path changed (" : " best paths changed (") + text(e, "movedCount")
                             + " moved to another peer) in " + String.join(", ", tables) + "; cause: " + text(e, "reason"));
                     f.put("durationMillis", Double.parseDouble(text(e, "durationMillis")));
                     f.put("prefixCount", Answers.number(text(e, "prefixCount")));

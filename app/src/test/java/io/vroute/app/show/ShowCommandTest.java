@@ -261,7 +261,7 @@ class ShowCommandTest {
         }
         assertTrue(!follower.isAlive(), "--follow ends when interrupted");
         String failover = followed.toString().lines().filter(l -> l.contains(" FAILOVER ")).findFirst().orElseThrow();
-        assertTrue(failover.matches(".*" + peerA + "\\s+10\\.0\\.1\\.10\\s+FAILOVER\\s+\\d+ ms\\s+1 best paths changed \\(0 moved"
+        assertTrue(failover.matches(".*" + peerA + "\\s+10\\.0\\.1\\.10\\s+FAILOVER\\s+\\d+ ms\\s+1 best path changed \\(0 moved"
                 + " to another peer\\) in " + table + "; cause: .*"), failover);
         List<String> lines = followed.toString().lines().toList();
         int down = -1, fo = -1;
