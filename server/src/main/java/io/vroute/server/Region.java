@@ -342,13 +342,16 @@ public final class Region {
     }
 
     /**
-     * Every endpoint. An available endpoint whose address is not (or no longer) on an interface of this host says so
-     * in its failureReason; the reason goes away as soon as the address is there (checked on each call).
+     * Every endpoint. With the model data plane, an available endpoint whose address is not (or no longer) on an
+     * interface of this host says so in its failureReason; the reason goes away as soon as the address is there (checked on each call).
      */
     public Collection<RouteServerEndpoint> endpoints() {
         for (RouteServerEndpoint e : List.copyOf(endpoints.values())) {
             if (!"available".equals(e.state())) continue;
-            boolean present = RouteServerRuntime.onLocalInterface(parseAddress(e.eniAddress(), "eniAddress"));
+            // The Linux data plane puts the address on the subnet's bridge in the VPC's namespace itself: the host's
+            // interfaces say nothing about it.
+            boolean present = namespaceOf(e.vpcId()) != null
+                    || RouteServerRuntime.onLocalInterface(parseAddress(e.eniAddress(), "eniAddress"));
             String reason = present ? null : RouteServerRuntime.absentReason(e.eniAddress());
             if (!java.util.Objects.equals(reason, e.failureReason())) endpoints.put(e.routeServerEndpointId(), e.with("available", reason));
         }

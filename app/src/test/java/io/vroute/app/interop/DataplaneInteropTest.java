@@ -1,6 +1,7 @@
 package io.vroute.app.interop;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -768,6 +769,8 @@ class DataplaneInteropTest {
             seen[0] = ec2.describeRouteServerEndpoints(r -> r.routeServerEndpointIds(id)).routeServerEndpoints().get(0);
             return "available".equals(seen[0].stateAsString());
         });
+        // The data plane put the address on the subnet's bridge in the VPC's namespace: nothing to report.
+        assertNull(seen[0].failureReason(), "failureReason of an available endpoint with the Linux data plane");
         return seen[0];
     }
 
