@@ -39,6 +39,9 @@ public final class Rib {
         void changed(Prefix prefix, Route oldBest, Route newBest);
     }
 
+    /** Queue capacity kept across drains (two arrays of this many references). */
+    private static final int KEPT_QUEUE = 1 << 15;
+
     private final NextHopTable nextHops;
     private final AttributeTable attributeSets;
     private final DecisionProcess decision;
@@ -69,26 +72,44 @@ public final class Rib {
      */
     public void apply(Neighbor n, UpdateMessage u) {
         checkNotWalking();
-        List<Nlri> withdrawn = u.withdrawn();
-        if (!withdrawn.isEmpty()) {
+        // The fields that UpdateMessage.withdrawn() and announced() gather, read in the same order without
+        // building those lists: this runs once per UPDATE of a full table.
+        boolean asWithdraw = u.errorHandling() == UpdateMessage.ErrorHandling.TREAT_AS_WITHDRAW; // RFC 7606 §2
+        Nlri v4 = u.nlri();
+        UpdateMessage.MpReach mpReach = u.mpReach();
+        Nlri mpUnreach = u.mpUnreach();
+        if (!u.withdrawnRoutes().isEmpty() || (mpUnreach != null && !mpUnreach.isEmpty()) || asWithdraw) {
             Peer peer = existingPeer(n);
             if (peer != null) {
-                for (Nlri w : withdrawn) for (int i = 0; i < w.size(); i++) remove(peer, w.prefix(i), w.pathId(i));
+                removeAll(peer, u.withdrawnRoutes());
+                if (mpUnreach != null) removeAll(peer, mpUnreach);
+                if (asWithdraw) {
+                    removeAll(peer, v4);
+                    if (mpReach != null) removeAll(peer, mpReach.nlri());
+                }
             }
+            if (asWithdraw) return;
         }
-        List<Nlri> announced = u.announced();
-        if (announced.isEmpty()) return;
+        boolean mp = mpReach != null && !mpReach.nlri().isEmpty();
+        if (v4.isEmpty() && !mp) return;
         Peer peer = peer(n);
-        for (Nlri nlri : announced) {
-            // RFC 4760 §3: the next hop of MP_REACH_NLRI prefixes is the one in that attribute.
-            NextHop nh = nextHops.acquire(u.nextHop(nlri.family()));
-            InternedAttributes a = attributeSets.acquire(u.attributes(), nh); // held while the routes take their own
-            try {
-                for (int i = 0; i < nlri.size(); i++) add(peer, nlri.prefix(i), nlri.pathId(i), a);
-            } finally {
-                attributeSets.release(a);
-                nextHops.release(nh);
-            }
+        if (!v4.isEmpty()) addAll(peer, v4, u);
+        if (mp) addAll(peer, mpReach.nlri(), u);
+    }
+
+    private void removeAll(Peer peer, Nlri w) {
+        for (int i = 0; i < w.size(); i++) remove(peer, w.prefix(i), w.pathId(i));
+    }
+
+    private void addAll(Peer peer, Nlri nlri, UpdateMessage u) {
+        // RFC 4760 §3: the next hop of MP_REACH_NLRI prefixes is the one in that attribute.
+        NextHop nh = nextHops.acquire(u.nextHop(nlri.family()));
+        InternedAttributes a = attributeSets.acquire(u.attributes(), nh); // held while the routes take their own
+        try {
+            for (int i = 0; i < nlri.size(); i++) add(peer, nlri.prefix(i), nlri.pathId(i), a);
+        } finally {
+            attributeSets.release(a);
+            nextHops.release(nh);
         }
     }
 
@@ -236,8 +257,10 @@ public final class Rib {
                 queuedCount = 0;
             }
             batch++;
-            if (queued.length > 1024 && queuedCount * 8 < queued.length) {
-                int length = Math.max(64, queuedCount * 2);
+            // Only a queue far beyond what steady batches need (a mass withdrawal, a table loaded without drains)
+            // gives its memory back: shrinking after every drain would make the next batch grow it all over again.
+            if (queued.length > KEPT_QUEUE && queuedCount * 8 < queued.length) {
+                int length = Math.max(KEPT_QUEUE, queuedCount * 2);
                 queued = Arrays.copyOf(queued, length);
                 queuedWas = Arrays.copyOf(queuedWas, length);
             }

@@ -163,12 +163,9 @@ final class AttributeDecodeState {
     }
 
     PathAttributes build() {
-        PathAttributes.Builder b = PathAttributes.builder()
-                .origin(origin).asPath(asPath).nextHop(nextHop).med(med).localPref(localPref)
-                .atomicAggregate(atomicAggregate).aggregator(aggregator)
-                .communities(communities).extendedCommunities(extendedCommunities).largeCommunities(largeCommunities);
-        for (int i = 0; i < others.size(); i++) b.addOther(others.get(i));
-        return b.build();
+        // The arrays were made for this block only (the parsers allocate them), so the set may keep them.
+        return PathAttributes.decoded(origin, asPath, nextHop, med, localPref, atomicAggregate, aggregator,
+                communities, extendedCommunities, largeCommunities, others);
     }
 
     DecodedAttributes result() {

@@ -39,6 +39,8 @@ public final class PathAttributes {
     public static final int FLAG_PARTIAL = 0x20;
     public static final int FLAG_EXTENDED_LENGTH = 0x10;
 
+    private static final int[] NO_INTS = new int[0];
+    private static final long[] NO_LONGS = new long[0];
     public static final PathAttributes EMPTY = builder().build();
 
     /** AGGREGATOR (RFC 4271 §5.1.7) with a 4-octet ASN. */
@@ -76,23 +78,55 @@ public final class PathAttributes {
     private final int hash;
 
     private PathAttributes(Builder b) {
-        this.origin = b.origin;
-        this.asPath = b.asPath;
-        this.nextHop = b.nextHop;
-        this.med = b.med;
-        this.localPref = b.localPref;
-        this.atomicAggregate = b.atomicAggregate;
-        this.aggregator = b.aggregator;
-        this.communities = b.communities == null ? new int[0] : b.communities.clone();
-        this.extendedCommunities = b.extendedCommunities == null ? new long[0] : b.extendedCommunities.clone();
-        this.largeCommunities = b.largeCommunities == null ? new int[0] : b.largeCommunities.clone();
+        this(b.origin, b.asPath, b.nextHop, b.med, b.localPref, b.atomicAggregate, b.aggregator,
+                b.communities == null ? NO_INTS : b.communities.clone(),
+                b.extendedCommunities == null ? NO_LONGS : b.extendedCommunities.clone(),
+                b.largeCommunities == null ? NO_INTS : b.largeCommunities.clone(), b.otherAttributes);
+    }
+
+    /** Takes the arrays as they are (the caller hands them over and keeps no reference); copies the list. */
+    private PathAttributes(Origin origin, AsPath asPath, InetAddress nextHop, Long med, Long localPref, boolean atomicAggregate,
+                           Aggregator aggregator, int[] communities, long[] extendedCommunities, int[] largeCommunities,
+                           List<RawAttribute> otherAttributes) {
+        this.origin = origin;
+        this.asPath = asPath;
+        this.nextHop = nextHop;
+        this.med = med;
+        this.localPref = localPref;
+        this.atomicAggregate = atomicAggregate;
+        this.aggregator = aggregator;
+        this.communities = communities;
+        this.extendedCommunities = extendedCommunities;
+        this.largeCommunities = largeCommunities;
         if (largeCommunities.length % 3 != 0) throw new IllegalArgumentException("large communities come in triples");
-        this.otherAttributes = List.copyOf(b.otherAttributes);
-        int h = Objects.hash(origin, asPath, nextHop, med, localPref, atomicAggregate, aggregator, otherAttributes);
+        this.otherAttributes = List.copyOf(otherAttributes);
+        // Objects.hash(origin, asPath, nextHop, med, localPref, atomicAggregate, aggregator, otherAttributes),
+        // spelled out so that decoding a set does not allocate the varargs array.
+        int h = 1;
+        h = 31 * h + Objects.hashCode(origin);
+        h = 31 * h + Objects.hashCode(asPath);
+        h = 31 * h + Objects.hashCode(nextHop);
+        h = 31 * h + Objects.hashCode(med);
+        h = 31 * h + Objects.hashCode(localPref);
+        h = 31 * h + Boolean.hashCode(atomicAggregate);
+        h = 31 * h + Objects.hashCode(aggregator);
+        h = 31 * h + this.otherAttributes.hashCode();
         h = h * 31 + Arrays.hashCode(communities);
         h = h * 31 + Arrays.hashCode(extendedCommunities);
         h = h * 31 + Arrays.hashCode(largeCommunities);
         this.hash = h;
+    }
+
+    /**
+     * The decoder's way in: like the builder, but the community arrays (fresh from the wire, null when absent)
+     * become the set's own without a copy, and no builder is made.
+     */
+    static PathAttributes decoded(Origin origin, AsPath asPath, InetAddress nextHop, Long med, Long localPref,
+                                  boolean atomicAggregate, Aggregator aggregator, int[] communities,
+                                  long[] extendedCommunities, int[] largeCommunities, List<RawAttribute> otherAttributes) {
+        return new PathAttributes(origin, asPath, nextHop, med, localPref, atomicAggregate, aggregator,
+                communities == null ? NO_INTS : communities, extendedCommunities == null ? NO_LONGS : extendedCommunities,
+                largeCommunities == null ? NO_INTS : largeCommunities, otherAttributes);
     }
 
     public static Builder builder() { return new Builder(); }

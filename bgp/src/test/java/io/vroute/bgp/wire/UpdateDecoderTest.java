@@ -73,6 +73,25 @@ class UpdateDecoderTest {
     }
 
     @Test
+    void aDecodedSetEqualsTheSameSetBuiltByHandWithTheSameHash() throws Exception {
+        // The RIB interns sets from the wire and from the API together: equal sets must hash alike.
+        String attrs = ORIGIN_IGP + AS_PATH_4 + NEXT_HOP + attr(0x80, 4, "00000010") + attr(0xC0, 8, "fde90064")
+                + attr(0xC0, 32, "0000fde9 00000001 00000002");
+        PathAttributes decoded = ok(update("", attrs, NLRI_10_1), FOUR).attributes();
+        PathAttributes built = PathAttributes.builder().origin(Origin.IGP).asPath(AsPath.sequence(65001, 65002))
+                .nextHop(ip("10.0.1.1")).med(16L).communities(new int[] {0xfde90064})
+                .largeCommunities(new int[] {65001, 1, 2}).build();
+        assertEquals(built, decoded);
+        assertEquals(built.hashCode(), decoded.hashCode());
+        PathAttributes bare = ok(update("", MANDATORY_4, NLRI_10_1), FOUR).attributes();
+        assertEquals(PathAttributes.builder().origin(Origin.IGP).asPath(AsPath.sequence(65001, 65002))
+                .nextHop(ip("10.0.1.1")).build().hashCode(), bare.hashCode());
+        int[] c = decoded.communities();
+        c[0] = 0;
+        assertEquals(List.of("65001:100"), decoded.communityStrings(), "the set hands out copies, never its own array");
+    }
+
+    @Test
     void twoOctetSessionReadsTwoOctetAsPathAndAggregator() throws Exception {
         UpdateMessage u = ok(update("", ORIGIN_IGP + attr(0x40, 2, "0203 fde9 fdea 0001") + NEXT_HOP + attr(0xC0, 7, "fde9 0a000102"), NLRI_10_1), TWO);
         assertEquals(AsPath.sequence(65001, 65002, 1), u.attributes().asPath());
