@@ -30,11 +30,11 @@ final class EventActions {
         Long max = q.longValue("MaxResults", 1, Events.TIMELINE);
         q.checkDryRun();
         if (rs != null) server.call(r -> r.routeServer(rs)); // InvalidRouteServerId.NotFound for a wrong id
-        Events events = server.events();
-        long last = events.lastSequence();
-        List<Events.Entry> entries = events.since(after == null ? 0 : after, rs, max == null ? Events.TIMELINE : max.intValue());
+        int limit = max == null ? Events.TIMELINE : max.intValue();
+        Events.Page page = server.events().page(after == null ? 0 : after, rs, limit);
+        List<Events.Entry> entries = page.entries();
         // The client resumes after the last entry it got; when the page is full that is not yet lastSequence.
-        long resume = entries.size() == (max == null ? Events.TIMELINE : max) ? entries.getLast().sequence() : last;
+        long resume = entries.size() == limit ? entries.getLast().sequence() : page.lastSequence();
         w.element("lastSequence", resume);
         w.list("eventSet", entries, (x, en) -> write(x, en));
     }

@@ -71,7 +71,7 @@ public final class ServeCommand implements Callable<Integer> {
 
     @Option(names = "--webhook-secret-file", paramLabel = "FILE",
             description = "The secret that signs every notification (X-Vroute-Signature, HMAC-SHA256), e.g. made with"
-                    + " head -c 32 /dev/urandom | base64 > FILE; chmod 600 FILE.")
+                    + " (umask 077; openssl rand -hex 32 > FILE), readable by vroute only.")
     Path webhookSecretFile;
 
     @Option(names = "--log-format", defaultValue = "text", paramLabel = "FORMAT",
@@ -134,10 +134,11 @@ public final class ServeCommand implements Callable<Integer> {
         if (!webhooks.isEmpty()) {
             if (webhookSecretFile == null) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--webhook needs --webhook-secret-file FILE:"
-                        + " receivers check each notification's signature with it (make one with: head -c 32"
-                        + " /dev/urandom | base64 > FILE; chmod 600 FILE)");
+                        + " receivers check each notification's signature with it (make one with: (umask 077;"
+                        + " openssl rand -hex 32 > FILE))");
             }
             try {
+                for (String url : webhooks) io.vroute.server.events.WebhookNotifier.checkUrl(url);
                 hooks = new ServerConfig.Webhooks(webhooks, io.vroute.server.events.WebhookNotifier.loadSecret(webhookSecretFile));
             } catch (RuntimeException e) {
                 throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
@@ -150,12 +151,7 @@ public final class ServeCommand implements Callable<Integer> {
                 .withBfdPort(bfdPort).withPeerLogDir(peerLogDir != null ? peerLogDir : dataDir.resolve("peer-logs"))
                 .withWebhooks(hooks)
                 .withDataplane(dataplane.equals("linux") ? io.vroute.server.dataplane.KernelLayout.withPrefix(netnsPrefix) : null);
-        Server server;
-        try {
-            server = Server.start(config);
-        } catch (IllegalArgumentException e) { // a --webhook URL that is not http(s)
-            throw new CommandLine.ParameterException(spec.commandLine(), "--webhook: " + e.getMessage());
-        }
+        Server server = Server.start(config);
         Ec2Api api;
         try {
             api = Ec2Api.start(server, apiAddress, dataDir, auth.equals("sigv4"));

@@ -300,6 +300,23 @@ public final class Rib {
         }
     }
 
+    /**
+     * Calls {@code c} for every route of {@code n} (best or not), walking only that neighbour's own list: the cost is
+     * its routes, not the RIB's. The callback must not change the RIB.
+     */
+    public void forEachRouteOf(Neighbor n, Consumer<Route> c) {
+        Peer peer = existingPeer(n);
+        if (peer == null) return;
+        settleAll();
+        boolean outer = walking;
+        walking = true;
+        try {
+            for (Route r = peer.first; r != null; r = r.nextOfPeer) c.accept(r);
+        } finally {
+            walking = outer;
+        }
+    }
+
     /** Why {@code p} has the best route it has. */
     public Explanation explain(Prefix p) {
         Destination d = destinations.get(p);

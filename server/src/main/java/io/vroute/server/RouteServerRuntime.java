@@ -55,6 +55,8 @@ final class RouteServerRuntime {
     final Map<String, EndpointSide> endpoints = new HashMap<>();
     final Map<String, PeerSide> peers = new LinkedHashMap<>();
     private final BitSet neighborIds = new BitSet();
+    /** Ids of deleted peers, free again after the next drain. */
+    private final List<Integer> releasedNeighborIds = new ArrayList<>();
     /** Peers by their RIB neighbour id, to count each one's best paths as the drains report them. */
     private PeerSide[] byNeighborId = new PeerSide[64];
     private boolean drainScheduled;
@@ -380,9 +382,12 @@ final class RouteServerRuntime {
         // ends would otherwise never see the AdminDown on the session that was Up (RFC 5882 §3.2).
         if (ps.bfd != null) ps.bfd.remove();
         ps.endpoint.speaker.removePeer(ps.address, Region.PEER_DECONFIGURED);
+        if (region.events.wantsRoutes(routeServer.routeServerId())) withdrawnEvents(ps, false);
         int dropped = rib.dropNeighbor(ps.neighbor);
-        neighborIds.clear(ps.neighbor.id());
+        // Its id stays taken until the drain has reported its routes' departure (counted against nobody), so that a
+        // peer created meanwhile cannot be charged for them.
         byNeighborId[ps.neighbor.id()] = null;
+        releasedNeighborIds.add(ps.neighbor.id());
         LOG.log(System.Logger.Level.INFO, "peer {0} ({1}) deleted: session ended, {2} routes withdrawn",
                 p.routeServerPeerId(), p.peerAddress(), dropped);
         scheduleDrain();
@@ -439,9 +444,7 @@ final class RouteServerRuntime {
             return;
         }
         if (persisting) return; // routes stay until the persist duration ends
-        if (region.events.wantsRoutes(routeServer.routeServerId())) withdrawnEvents(ps);
-        int dropped = rib.dropNeighbor(ps.neighbor);
-        if (dropped > 0) failovers.add(new FailoverProbe(ps, reason, detectedNanos));
+        int dropped = dropRoutes(ps, reason, detectedNanos);
         LOG.log(System.Logger.Level.WARNING, "peer {0} ({1}) BGP down: {2}; {3} routes withdrawn",
                 ps.record.routeServerPeerId(), ps.record.peerAddress(), reason, dropped);
         scheduleDrain();
@@ -453,7 +456,9 @@ final class RouteServerRuntime {
         if (!persisting) return;
         persisting = false;
         int swept = 0;
+        boolean log = region.events.wantsRoutes(routeServer.routeServerId());
         for (PeerSide p : peers.values()) {
+            if (log) withdrawnEvents(p, p.up);
             if (p.up) {
                 swept += rib.sweepStale(p.neighbor, AddressFamily.IPV4_UNICAST);
                 swept += rib.sweepStale(p.neighbor, AddressFamily.IPV6_UNICAST);
@@ -489,7 +494,7 @@ final class RouteServerRuntime {
             ps.since = Instant.now();
             ps.lastDownReason = "sent more than " + limit + " routes (quota): we sent Cease / Maximum Number of Prefixes Reached";
             ps.event("BGP", "DOWN", ps.lastDownReason);
-            rib.dropNeighbor(ps.neighbor);
+            dropRoutes(ps, ps.lastDownReason, System.nanoTime());
             ps.endpoint.speaker.removePeer(ps.address, new NotificationMessage(NotificationMessage.CEASE,
                     NotificationMessage.MAX_PREFIXES_REACHED));
             if (ps.inSpeaker) ps.endpoint.speaker.addPeer(sessionConfig(ps));
@@ -499,8 +504,8 @@ final class RouteServerRuntime {
 
     /**
      * RouteStatus events for the peer event logs, made before the UPDATE is applied: a prefix the peer already had
-     * is UPDATED, a new one ADVERTISED, a withdrawal of one it had WITHDRAWN (RFC 4271 §3.1: a withdrawal of a route
-     * never advertised changes nothing and is not logged).
+     * is UPDATED, a new one ADVERTISED, a withdrawal of one it had WITHDRAWN (a withdrawal of a prefix the peer never
+     * advertised changes nothing, so vroute does not log it).
      */
     private void routeEvents(PeerSide ps, UpdateMessage u) {
         Instant now = Instant.now();
@@ -527,12 +532,14 @@ final class RouteServerRuntime {
         }
     }
 
-    /** A session ends: every route the peer had is WITHDRAWN in the peer event log. */
-    private void withdrawnEvents(PeerSide ps) {
+    /**
+     * The peer's routes leave the RIB (its session ended, it was deleted, persisted routes expired): each is WITHDRAWN
+     * in the peer event log; with {@code staleOnly}, only those not advertised again since they were persisted.
+     */
+    private void withdrawnEvents(PeerSide ps, boolean staleOnly) {
         Instant now = Instant.now();
-        int nid = ps.neighbor.id();
-        rib.forEachRoute(r -> {
-            if (r.neighbor().id() != nid) return;
+        rib.forEachRouteOf(ps.neighbor, r -> {
+            if (staleOnly && !r.isStale()) return;
             region.events.publish(new io.vroute.server.events.RouteServerEvent.RouteStatus(now,
                     routeServer.routeServerId(), ps.record.routeServerPeerId(), ps.record.peerAddress(), "WITHDRAWN",
                     r.prefix().toString(), pathText(r.attributes()), r.attributes().med(),
@@ -547,6 +554,18 @@ final class RouteServerRuntime {
     private Route routeOf(PeerSide ps, Prefix p, int pathId) {
         for (Route r : rib.routes(p)) if (r.neighbor().id() == ps.neighbor.id() && r.pathId() == pathId) return r;
         return null;
+    }
+
+    /**
+     * A peer's session failed: its routes are withdrawn (RFC 4271 §8.2.2, routes of a closed session go), logged as
+     * WITHDRAWN when peer logging wants them, and if any was a best path the failover is timed from
+     * {@code detectedNanos} until the route tables carry the result.
+     */
+    private int dropRoutes(PeerSide ps, String reason, long detectedNanos) {
+        if (region.events.wantsRoutes(routeServer.routeServerId())) withdrawnEvents(ps, false);
+        int dropped = rib.dropNeighbor(ps.neighbor);
+        if (dropped > 0) failovers.add(new FailoverProbe(ps, reason, detectedNanos));
+        return dropped;
     }
 
     private static long prefixes(List<io.vroute.bgp.wire.Nlri> blocks) {
@@ -587,11 +606,18 @@ final class RouteServerRuntime {
                 }
             }
         });
-        java.util.concurrent.CompletableFuture<Void> written = flushKernel();
+        for (int id : releasedNeighborIds) neighborIds.clear(id);
+        releasedNeighborIds.clear();
+        java.util.concurrent.CompletableFuture<Boolean> written = flushKernel();
+        List<FailoverProbe> timed = new ArrayList<>();
         for (FailoverProbe f : probes) {
-            if (f.prefixes == 0 || tables.isEmpty()) continue; // none of its routes was a best path in a table
-            written.whenComplete((ok, error) -> f.finish(tables));
+            if (f.prefixes > 0 && !tables.isEmpty()) timed.add(f); // else none of its routes was a best path in a table
         }
+        if (timed.isEmpty()) return;
+        // One callback for all, in the order the sessions failed (dependents of a future run in no promised order).
+        written.whenComplete((ok, error) -> {
+            for (FailoverProbe f : timed) f.finish(tables, Boolean.TRUE.equals(ok) && error == null);
+        });
     }
 
     /**
@@ -613,8 +639,18 @@ final class RouteServerRuntime {
             this.detectedNanos = detectedNanos;
         }
 
-        /** Route tables updated (any thread: the data plane's answer, or the control thread without one). */
-        void finish(List<String> tables) {
+        /**
+         * Route tables updated (any thread: the data plane's answer, or the control thread without one). When the
+         * kernel refused part of a batch the tables are not as they should be yet: no failover is reported as done.
+         */
+        void finish(List<String> tables, boolean written) {
+            if (!written) {
+                LOG.log(System.Logger.Level.WARNING, "route server {0}: after peer {1} ({2}) went down, the kernel refused"
+                                + " part of the route-table update; the 30 s repair retries it (see the data plane''s"
+                                + " warning above)", routeServer.routeServerId(), peer.record.routeServerPeerId(),
+                        peer.record.peerAddress());
+                return;
+            }
             long now = System.nanoTime();
             double millis = (now - detectedNanos) / 1e6;
             Instant detectedAt = Instant.now().minusNanos(now - detectedNanos);
@@ -640,10 +676,13 @@ final class RouteServerRuntime {
                 region.network, table, VpcFacts.cidr(prefix), eni, nextHop));
     }
 
-    /** Sends the drain's kernel batches; the future completes when the kernel has answered every one. */
-    private java.util.concurrent.CompletableFuture<Void> flushKernel() {
-        if (kernelChanges.isEmpty()) return java.util.concurrent.CompletableFuture.completedFuture(null);
-        List<java.util.concurrent.CompletableFuture<?>> sent = new ArrayList<>();
+    /**
+     * Sends the drain's kernel batches; the future completes when the kernel has answered every one, with whether
+     * every change was made (true at once without the Linux data plane).
+     */
+    private java.util.concurrent.CompletableFuture<Boolean> flushKernel() {
+        if (kernelChanges.isEmpty()) return java.util.concurrent.CompletableFuture.completedFuture(true);
+        List<java.util.concurrent.CompletableFuture<io.vroute.server.dataplane.Report>> sent = new ArrayList<>();
         for (Map.Entry<String, List<io.vroute.vpc.RouteChange>> e : kernelChanges.entrySet()) {
             sent.add(region.dataplane.routes(region.network, e.getKey(), e.getValue()).whenComplete((report, error) -> {
                 io.vroute.server.metrics.VrouteMetrics.routeBatch(report, error);
@@ -654,7 +693,8 @@ final class RouteServerRuntime {
             }));
         }
         kernelChanges.clear();
-        return java.util.concurrent.CompletableFuture.allOf(sent.toArray(java.util.concurrent.CompletableFuture[]::new));
+        return java.util.concurrent.CompletableFuture.allOf(sent.toArray(java.util.concurrent.CompletableFuture[]::new))
+                .handle((v, error) -> error == null && sent.stream().allMatch(f -> f.join() != null && f.join().succeeded()));
     }
 
     private void install(String table, Prefix prefix, Route best) {

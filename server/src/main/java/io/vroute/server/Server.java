@@ -49,7 +49,13 @@ public final class Server implements AutoCloseable {
                     region::notificationsEnabled, region::topicArnOf));
         }
         if (config.dataplane() != null) {
-            region.dataplane = io.vroute.server.dataplane.LinuxDataplane.start(config.dataplane());
+            try {
+                region.dataplane = io.vroute.server.dataplane.LinuxDataplane.start(config.dataplane());
+            } catch (RuntimeException e) {
+                events.close(); // the sinks' threads started above
+                control.close();
+                throw e;
+            }
             // A hand edit or a crashed helper process: read the kernel back now and then and put it right.
             control.every(() -> region.dataplane.repair(), java.time.Duration.ofSeconds(30));
         }
@@ -58,7 +64,13 @@ public final class Server implements AutoCloseable {
     /** Opens the store under the data directory, restores every resource and starts the endpoints. */
     public static Server start(ServerConfig config) throws IOException {
         Store store = Store.open(config.dataDir());
-        Server s = new Server(config, store);
+        Server s;
+        try {
+            s = new Server(config, store);
+        } catch (RuntimeException e) {
+            store.close();
+            throw e;
+        }
         try {
             s.control.call(() -> { s.restore(); return null; });
         } catch (RuntimeException e) {

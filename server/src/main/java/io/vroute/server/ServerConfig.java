@@ -33,7 +33,7 @@ public record ServerConfig(Path dataDir, Quotas quotas, int bgpPort, int holdTim
             urls = List.copyOf(urls);
         }
 
-        @Override public String toString() { return "Webhooks" + urls.size() + " endpoint(s), secret not shown"; }
+        @Override public String toString() { return "Webhooks: " + urls.size() + " endpoint(s), secret not shown"; }
     }
 
     public ServerConfig(Path dataDir, Quotas quotas, int bgpPort, int holdTime, Duration restartGrace, Duration persistRouteUnit) {

@@ -257,6 +257,9 @@ class RoutingTest {
         send(s, s.peerA(), announce("10.0.1.10", 2, "172.16.9.0/24", "172.16.10.0/24"));
         send(s, s.peerA(), withdraw("172.16.9.0/24", "172.16.99.0/24"));
         down(s, s.peerA());
+        up(s, s.peerB(), "10.0.2.10");
+        send(s, s.peerB(), announce("10.0.2.10", 1, "172.16.20.0/24"));
+        server.call(r -> r.deletePeer(s.peerB()));
         List<String> routes = seen.stream().filter(e -> e instanceof io.vroute.server.events.RouteServerEvent.RouteStatus)
                 .map(e -> { var r = (io.vroute.server.events.RouteServerEvent.RouteStatus) e;
                     return r.status() + " " + r.prefix() + " [" + r.asPath() + "] via " + r.nextHopIp(); })
@@ -265,8 +268,37 @@ class RoutingTest {
                 "UPDATED 172.16.9.0/24 [65001 65001] via 10.0.1.10",
                 "ADVERTISED 172.16.10.0/24 [65001 65001] via 10.0.1.10",
                 "WITHDRAWN 172.16.9.0/24 [65001 65001] via 10.0.1.10",     // 172.16.99.0/24 was never advertised
-                "WITHDRAWN 172.16.10.0/24 [65001 65001] via 10.0.1.10"),   // the session ended
+                "WITHDRAWN 172.16.10.0/24 [65001 65001] via 10.0.1.10",    // the session ended
+                "ADVERTISED 172.16.20.0/24 [65001] via 10.0.2.10",
+                "WITHDRAWN 172.16.20.0/24 [65001] via 10.0.2.10"),         // the peer was deleted
                 routes);
+    }
+
+    @Test
+    void bestPathsAreCountedPerPeerAndADeletedPeersIdIsNotChargedToANewPeer() throws Exception {
+        start(ServerConfig.defaults(dir).withBgpPort(0));
+        Scenario s = build(null);
+        up(s, s.peerA(), "10.0.1.10");
+        up(s, s.peerB(), "10.0.2.10");
+        send(s, s.peerA(), announce("10.0.1.10", 1, "172.16.1.1/32", "172.16.1.2/32"));
+        send(s, s.peerB(), announce("10.0.2.10", 3, "172.16.1.1/32"));
+        assertEquals(2, server.<Integer>call(r -> r.peerState(s.peerA()).fibRoutes()).intValue());
+        assertEquals(0, server.<Integer>call(r -> r.peerState(s.peerB()).fibRoutes()).intValue());
+        // A is deleted and, in the same control-thread task (before the drain), another peer is created: it may get
+        // A's RIB id, but A's departing best paths must not be counted against it.
+        String c = server.call(r -> {
+            r.deletePeer(s.peerA());
+            String endpoint = r.peer(s.peerB()).routeServerEndpointId();
+            return r.createPeer(endpoint, "10.0.2.11", 65001, null).routeServerPeerId();
+        });
+        server.call(r -> null);
+        assertEquals(1, server.<Integer>call(r -> r.peerState(s.peerB()).fibRoutes()).intValue(), "172.16.1.1/32 moved to B");
+        assertEquals(0, server.<Integer>call(r -> r.peerState(c).fibRoutes()).intValue());
+        server.call(r -> r.network().createNetworkInterface(NewInterface.in(s.subnetB()).withPrivateIpAddress("10.0.2.11")));
+        up(s, c, "10.0.2.11");
+        send(s, c, announce("10.0.2.11", 1, "172.16.1.1/32", "172.16.3.0/24"));
+        assertEquals(2, server.<Integer>call(r -> r.peerState(c).fibRoutes()).intValue(), "C's shorter path wins both");
+        assertEquals(0, server.<Integer>call(r -> r.peerState(s.peerB()).fibRoutes()).intValue());
     }
 
     @Test

@@ -466,6 +466,10 @@ public final class ShowCommand implements Callable<Integer> {
                 for (Element e : page) events.add(fields(e));
                 String last = text(answer, "lastSequence");
                 long next = last == null ? after : Long.parseLong(last);
+                if (next < after) { // the daemon restarted: its numbering began again
+                    after = 0;
+                    continue;
+                }
                 if (page.isEmpty() || next == after) return events;
                 after = next;
             }

@@ -77,6 +77,17 @@ public final class Events implements AutoCloseable {
         return out;
     }
 
+    /**
+     * One page of the timeline and, read under the same lock, the number of the last event published: a client that
+     * resumes after the page's last entry (when full) or after {@code lastSequence} (otherwise) sees every event once.
+     */
+    public record Page(List<Entry> entries, long lastSequence) {}
+
+    /** {@link #since} and {@link #lastSequence} at one instant. */
+    public synchronized Page page(long afterSequence, String routeServerId, int max) {
+        return new Page(since(afterSequence, routeServerId, max), sequence);
+    }
+
     /** The sequence number of the last event published (0 before the first). */
     public synchronized long lastSequence() { return sequence; }
 

@@ -244,7 +244,9 @@ public final class WebhookNotifier implements Events.Sink {
      */
     @Override
     public void accept(RouteServerEvent e) {
-        if (destinations.isEmpty()) return;
+        if (destinations.isEmpty() || e instanceof RouteServerEvent.RouteStatus || e instanceof RouteServerEvent.Failover) {
+            return; // no notification code for these (a full table makes one RouteStatus per prefix: return at once)
+        }
         ObjectNode body = JSON.createObjectNode();
         String code;
         synchronized (this) {
@@ -373,6 +375,15 @@ public final class WebhookNotifier implements Events.Sink {
     }
 
     /** Checks a receiver URL; the message never repeats the URL's user information or query. */
+    /**
+     * Checks a {@code --webhook} value as {@link #start} will (http or https, a host); the message says what is wrong.
+     *
+     * @throws IllegalArgumentException when it is not a usable URL
+     */
+    public static void checkUrl(String url) {
+        parseUrl(url);
+    }
+
     static URI parseUrl(String url) {
         URI uri;
         try {

@@ -45,7 +45,8 @@ public final class VrouteMetrics {
     static final JvmPauses JVM = new JvmPauses();
     static final double[] DETECTION_BUCKETS = {0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5, 0.75, 1, 1.5, 2, 3, 5, 10};
     static final Histogram BFD_DETECTION = new Histogram("vroute_bfd_detection_latency_seconds",
-            "BFD sessions that went Down because the appliance fell silent (RFC 5880 §6.8.4 diagnostic 1): from the"
+            "BFD sessions that went Down because the appliance fell silent (diagnostic 1, RFC 5880 §4.1, after the"
+                    + " detection time of §6.8.4): from the"
                     + " last packet received from it to the session going Down.", DETECTION_BUCKETS);
     static final Histogram FAILOVER = new Histogram("vroute_failover_duration_seconds",
             "A peer's session ended and its routes moved: from the detection (BFD Down or the BGP session's end) to"
