@@ -62,6 +62,20 @@ class RibTest {
     }
 
     @Test
+    void forEachRouteOfWalksOnlyThatNeighboursRoutes() {
+        rib.apply(a, announce(path("10.0.1.10", 65001), "10.1.0.0/16", "10.2.0.0/16"));
+        rib.apply(b, announce(path("10.0.1.11", 65002), "10.1.0.0/16", "10.3.0.0/16"));
+        List<String> ofA = new java.util.ArrayList<>();
+        rib.forEachRouteOf(a, r -> ofA.add(r.prefix() + " " + r.neighbor().name()));
+        assertEquals(java.util.Set.of("10.1.0.0/16 " + a.name(), "10.2.0.0/16 " + a.name()), java.util.Set.copyOf(ofA));
+        assertEquals(2, ofA.size());
+        rib.dropNeighbor(a);
+        List<String> after = new java.util.ArrayList<>();
+        rib.forEachRouteOf(a, r -> after.add(r.prefix().toString()));
+        assertEquals(List.of(), after, "a dropped neighbour has no routes left");
+    }
+
+    @Test
     void withdrawingWhatWasNeverAnnouncedChangesNothing() {
         rib.apply(a, withdraw("10.1.0.0/16"));
         rib.withdraw(b, prefix("10.1.0.0/16"), 0);
