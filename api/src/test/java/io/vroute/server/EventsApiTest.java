@@ -8,18 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vroute.api.Ec2Api;
 import io.vroute.api.QueryClient;
-import io.vroute.bgp.session.SessionState;
-import io.vroute.bgp.wire.AddressFamily;
-import io.vroute.bgp.wire.AsPath;
-import io.vroute.bgp.wire.Capability;
-import io.vroute.bgp.wire.Nlri;
-import io.vroute.bgp.wire.OpenMessage;
-import io.vroute.bgp.wire.Origin;
-import io.vroute.bgp.wire.PathAttributes;
-import io.vroute.bgp.wire.Prefix;
 import io.vroute.bgp.wire.UpdateMessage;
-import io.vroute.vpc.NewInterface;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Files;
@@ -47,8 +36,6 @@ class EventsApiTest {
     private Ec2Api api;
     private QueryClient client;
 
-    record Scenario(String rs, String table, String peerA, String peerB) {}
-
     @BeforeEach
     void start() throws Exception {
         server = Server.start(ServerConfig.defaults(dir).withBgpPort(0));
@@ -62,65 +49,24 @@ class EventsApiTest {
         if (server != null) server.close();
     }
 
-    private Scenario build() {
-        return server.call(r -> {
-            var n = r.network();
-            String vpc = n.createVpc("10.0.0.0/16").vpcId();
-            String a = n.createSubnet(vpc, "10.0.1.0/24", "us-east-1a").subnetId();
-            String table = n.createRouteTable(vpc).routeTableId();
-            n.associateRouteTable(table, a, null);
-            n.createNetworkInterface(NewInterface.in(a).withPrivateIpAddress("10.0.1.10"));
-            n.createNetworkInterface(NewInterface.in(a).withPrivateIpAddress("10.0.1.11"));
-            String rs = r.createRouteServer(65000, null, null, false).routeServerId();
-            r.associate(rs, vpc);
-            RouteServerEndpoint e = r.createEndpoint(rs, a);
-            r.runtimes.get(rs).startEndpoint(r.endpoints.get(e.routeServerEndpointId()));
-            String pa = r.createPeer(e.routeServerEndpointId(), "10.0.1.10", 65001, null).routeServerPeerId();
-            String pb = r.createPeer(e.routeServerEndpointId(), "10.0.1.11", 65001, null).routeServerPeerId();
-            r.enablePropagation(rs, table);
-            return new Scenario(rs, table, pa, pb);
-        });
+    private DrivenPeers.Scenario build() {
+        return new DrivenPeers(server).build(65001);
     }
 
-    private void up(Scenario s, String peer, int routerId) {
-        OpenMessage o = OpenMessage.of(65001, 90, routerId, List.of(new Capability.FourOctetAs(65001)));
-        server.call(r -> {
-            RouteServerRuntime rt = r.runtimes.get(s.rs());
-            rt.sessionUp(rt.peers.get(peer), o);
-            return null;
-        });
+    private void up(DrivenPeers.Scenario s, String peer, int routerId) {
+        new DrivenPeers(server).up(s, peer, routerId);
     }
 
-    private void fail(Scenario s, String peer) {
-        server.call(r -> {
-            RouteServerRuntime rt = r.runtimes.get(s.rs());
-            RouteServerRuntime.PeerSide ps = rt.peers.get(peer);
-            ps.session = SessionState.IDLE;
-            rt.sessionDown(ps, "hold timer expired", System.nanoTime());
-            return null;
-        });
-        server.call(r -> null);
+    private void fail(DrivenPeers.Scenario s, String peer) {
+        new DrivenPeers(server).fail(s, peer);
     }
 
-    private void send(Scenario s, String peer, UpdateMessage u) {
-        server.call(r -> {
-            RouteServerRuntime rt = r.runtimes.get(s.rs());
-            RouteServerRuntime.PeerSide ps = rt.peers.get(peer);
-            ps.queued.incrementAndGet();
-            rt.received(ps, u);
-            return null;
-        });
-        server.call(r -> null);
+    private void send(DrivenPeers.Scenario s, String peer, UpdateMessage u) {
+        new DrivenPeers(server).send(s, peer, u);
     }
 
     private static UpdateMessage announce(String nextHop, int pathLength, Long med, String... prefixes) throws Exception {
-        long[] path = new long[pathLength];
-        java.util.Arrays.fill(path, 65001);
-        PathAttributes a = PathAttributes.builder().origin(Origin.IGP).asPath(AsPath.sequence(path)).med(med)
-                .nextHop(InetAddress.getByName(nextHop)).build();
-        List<Prefix> ps = new ArrayList<>();
-        for (String p : prefixes) ps.add(Prefix.parse(p));
-        return new UpdateMessage(null, a, Nlri.of(AddressFamily.IPV4_UNICAST, ps), null, null);
+        return DrivenPeers.announce(nextHop, pathLength, med, prefixes);
     }
 
     private static List<Element> items(Document d) {
@@ -135,7 +81,7 @@ class EventsApiTest {
 
     @Test
     void timelineShowsStatusChangesAndAFailoverWithItsDurationAndResumesAfterASequence() throws Exception {
-        Scenario s = build();
+        DrivenPeers.Scenario s = build();
         up(s, s.peerA(), 0x0A00010A);
         up(s, s.peerB(), 0x0A00010B);
         send(s, s.peerA(), announce("10.0.1.10", 1, null, "172.16.1.1/32"));
@@ -174,7 +120,7 @@ class EventsApiTest {
         assertEquals("InvalidRouteServerId.NotFound", f.code());
         f = assertThrows(QueryClient.Failure.class, () -> client.call("DescribeRouteServerEvents", Map.of("MaxResults", "0")));
         assertEquals("InvalidParameterValue", f.code());
-        Scenario s = build();
+        DrivenPeers.Scenario s = build();
         f = assertThrows(QueryClient.Failure.class,
                 () -> client.call("ModifyRouteServerPeerLogging", Map.of("RouteServerId", s.rs(), "Destination", "syslog")));
         assertEquals("InvalidParameterValue", f.code());
@@ -185,7 +131,7 @@ class EventsApiTest {
 
     @Test
     void peerLogsGoToAFilePerPeerInAwsShapeOnceTurnedOnAndSurviveARestartsSetting() throws Exception {
-        Scenario s = build();
+        DrivenPeers.Scenario s = build();
         up(s, s.peerA(), 0x0A00010A);
         send(s, s.peerA(), announce("10.0.1.10", 1, 50L, "172.16.1.0/24"));
         Path file = dir.resolve("peer-logs").resolve(s.rs()).resolve(s.peerA() + ".log");

@@ -6,26 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vroute.api.Ec2Api;
-import io.vroute.bgp.session.SessionState;
-import io.vroute.bgp.wire.AddressFamily;
-import io.vroute.bgp.wire.AsPath;
-import io.vroute.bgp.wire.Capability;
-import io.vroute.bgp.wire.Nlri;
-import io.vroute.bgp.wire.OpenMessage;
-import io.vroute.bgp.wire.Origin;
-import io.vroute.bgp.wire.PathAttributes;
-import io.vroute.bgp.wire.Prefix;
 import io.vroute.bgp.wire.UpdateMessage;
-import io.vroute.vpc.NewInterface;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -44,8 +31,6 @@ class MetricsEndpointTest {
     private Ec2Api api;
     private final HttpClient http = HttpClient.newHttpClient();
 
-    record Scenario(String rs, String table, String peerA, String peerB) {}
-
     @BeforeEach
     void start() throws Exception {
         server = Server.start(ServerConfig.defaults(dir).withBgpPort(0));
@@ -58,71 +43,28 @@ class MetricsEndpointTest {
         if (server != null) server.close();
     }
 
-    private Scenario build() {
-        return server.call(r -> {
-            var n = r.network();
-            String vpc = n.createVpc("10.0.0.0/16").vpcId();
-            String a = n.createSubnet(vpc, "10.0.1.0/24", "us-east-1a").subnetId();
-            String table = n.createRouteTable(vpc).routeTableId();
-            n.associateRouteTable(table, a, null);
-            n.createNetworkInterface(NewInterface.in(a).withPrivateIpAddress("10.0.1.10"));
-            n.createNetworkInterface(NewInterface.in(a).withPrivateIpAddress("10.0.1.11"));
-            String rs = r.createRouteServer(65000, null, null, false).routeServerId();
-            r.associate(rs, vpc);
-            RouteServerEndpoint e = r.createEndpoint(rs, a);
-            r.runtimes.get(rs).startEndpoint(r.endpoints.get(e.routeServerEndpointId()));
-            String pa = r.createPeer(e.routeServerEndpointId(), "10.0.1.10", 65001, null).routeServerPeerId();
-            String pb = r.createPeer(e.routeServerEndpointId(), "10.0.1.11", 65002, null).routeServerPeerId();
-            r.enablePropagation(rs, table);
-            return new Scenario(rs, table, pa, pb);
-        });
+    private DrivenPeers.Scenario build() {
+        return new DrivenPeers(server).build(65002);
     }
 
-    /** As the speaker reports an Established session: the FSM state, then the session's OPEN. */
-    private void up(Scenario s, String peer, int routerId) {
-        OpenMessage o = OpenMessage.of(65001, 90, routerId, List.of(new Capability.FourOctetAs(65001)));
-        server.call(r -> {
-            RouteServerRuntime rt = r.runtimes.get(s.rs());
-            rt.sessionUp(rt.peers.get(peer), o);
-            return null;
-        });
+    private void up(DrivenPeers.Scenario s, String peer, int routerId) {
+        new DrivenPeers(server).up(s, peer, routerId);
     }
 
-    /** As the speaker reports a failed session (hold timer expired): the FSM back to Idle, then the loss. */
-    private void fail(Scenario s, String peer) {
-        server.call(r -> {
-            RouteServerRuntime rt = r.runtimes.get(s.rs());
-            RouteServerRuntime.PeerSide ps = rt.peers.get(peer);
-            ps.session = SessionState.IDLE;
-            rt.sessionDown(ps, "hold timer expired", System.nanoTime());
-            return null;
-        });
-        server.call(r -> null); // the drain that withdraws its routes runs after the loss
+    private void fail(DrivenPeers.Scenario s, String peer) {
+        new DrivenPeers(server).fail(s, peer);
     }
 
-    private void send(Scenario s, String peer, UpdateMessage u) {
-        server.call(r -> {
-            RouteServerRuntime rt = r.runtimes.get(s.rs());
-            RouteServerRuntime.PeerSide ps = rt.peers.get(peer);
-            ps.queued.incrementAndGet(); // as the speaker's callback counts it before posting
-            rt.received(ps, u);
-            return null;
-        });
-        server.call(r -> null);
+    private void send(DrivenPeers.Scenario s, String peer, UpdateMessage u) {
+        new DrivenPeers(server).send(s, peer, u);
     }
 
     private static UpdateMessage announce(String nextHop, String... prefixes) throws Exception {
-        PathAttributes a = PathAttributes.builder().origin(Origin.IGP).asPath(AsPath.sequence(new long[] {65001}))
-                .nextHop(InetAddress.getByName(nextHop)).build();
-        List<Prefix> ps = new ArrayList<>();
-        for (String p : prefixes) ps.add(Prefix.parse(p));
-        return new UpdateMessage(null, a, Nlri.of(AddressFamily.IPV4_UNICAST, ps), null, null);
+        return DrivenPeers.announce(nextHop, 1, null, prefixes);
     }
 
     private static UpdateMessage withdraw(String... prefixes) {
-        List<Prefix> ps = new ArrayList<>();
-        for (String p : prefixes) ps.add(Prefix.parse(p));
-        return new UpdateMessage(Nlri.of(AddressFamily.IPV4_UNICAST, ps), null, null, null, null);
+        return DrivenPeers.withdraw(prefixes);
     }
 
     private HttpResponse<String> get(String path, String method) throws Exception {
@@ -140,7 +82,7 @@ class MetricsEndpointTest {
 
     @Test
     void everyLineParsesAndSessionRouteAndUpdateMetricsMoveWhenAPeerFails() throws Exception {
-        Scenario s = build();
+        DrivenPeers.Scenario s = build();
         up(s, s.peerA(), 0x0A00010A);
         up(s, s.peerB(), 0x0A00010B);
         send(s, s.peerA(), announce("10.0.1.10", "172.16.1.0/24", "172.16.2.0/24", "172.16.3.0/24"));

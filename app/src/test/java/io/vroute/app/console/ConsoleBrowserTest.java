@@ -1,5 +1,7 @@
 package io.vroute.app.console;
 
+import io.vroute.app.InProcess;
+import io.vroute.app.InProcess.Run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -9,12 +11,10 @@ import static org.junit.jupiter.api.Assertions.fail;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vroute.api.Credentials;
 import io.vroute.api.QueryClient;
-import io.vroute.app.Main;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
-import java.io.PrintWriter;
 import java.io.Writer;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -309,38 +309,10 @@ class ConsoleBrowserTest {
 
     // ------------------------------------------------------------------------------------------ vroute in-process
 
-    private record Run(int status, String output) {}
 
-    /** A vroute command run in-process as a user types it; its output is also echoed to the test log. */
+    /** A vroute command run in-process as a user types it (output also echoed to the test log). */
     private static Run vroute(String... args) {
-        StringBuilder text = new StringBuilder();
-        Writer tee = new Writer() {
-            @Override
-            public void write(char[] buf, int off, int len) {
-                synchronized (text) {
-                    text.append(buf, off, len);
-                }
-                System.out.print(new String(buf, off, len));
-            }
-
-            @Override
-            public void flush() {
-                System.out.flush();
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-        PrintWriter out = new PrintWriter(tee, true);
-        var cl = Main.commandLine();
-        cl.setOut(out);
-        cl.setErr(out);
-        int status = cl.execute(args);
-        out.flush();
-        synchronized (text) {
-            return new Run(status, text.toString());
-        }
+        return InProcess.run(args);
     }
 
     private static void assertNothingLeft(String name) throws IOException, InterruptedException {

@@ -1,5 +1,7 @@
 package io.vroute.app.interop;
 
+import io.vroute.app.InProcess;
+import io.vroute.app.InProcess.Run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -7,8 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vroute.app.Main;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.Writer;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -138,39 +138,10 @@ class DemoInteropTest {
 
     // ------------------------------------------------------------------------------------------ helpers
 
-    record Run(int status, String output) {
-    }
 
-    /** Runs a vroute command in-process; its output (also echoed to the test log) and exit status. */
+    /** A vroute command run in-process as a user types it (output also echoed to the test log). */
     private static Run run(String... args) {
-        StringBuilder text = new StringBuilder();
-        Writer tee = new Writer() {
-            @Override
-            public void write(char[] buf, int off, int len) {
-                synchronized (text) {
-                    text.append(buf, off, len);
-                }
-                System.out.print(new String(buf, off, len));
-            }
-
-            @Override
-            public void flush() {
-                System.out.flush();
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-        PrintWriter out = new PrintWriter(tee, true);
-        var cl = Main.commandLine();
-        cl.setOut(out);
-        cl.setErr(out);
-        int status = cl.execute(args);
-        out.flush();
-        synchronized (text) {
-            return new Run(status, text.toString());
-        }
+        return InProcess.run(args);
     }
 
     /** Runs a command, then `lab down` in any case (harmless when the command took the lab down itself). */
