@@ -162,8 +162,9 @@ public final class ServeCommand implements Callable<Integer> {
         String url = "http://" + api.address().getHostString() + ":" + api.address().getPort();
         System.err.println("vroute: API listening on " + url + " (data plane " + dataplane + ", quotas " + q.profile() + ", store "
                 + dataDir.resolve("vroute.db") + ")");
-        System.err.println("vroute: web console at " + url + "/console (sign in with the key in " + dataDir.resolve("credentials")
-                + "; the browser must reach it as 127.0.0.1, localhost or through an SSH tunnel), metrics at " + url + "/metrics");
+        System.err.println("vroute: web console at " + url + "/console (" + (auth.equals("none") ? "no sign-in with --auth none"
+                : "sign in with the key in " + dataDir.resolve("credentials")) + "; open it as 127.0.0.1, localhost or"
+                + " through an SSH tunnel), metrics at " + url + "/metrics");
         if (auth.equals("none")) {
             System.err.println("vroute: --auth none: API requests are NOT authenticated; anyone who can reach " + url
                     + " can change routing. Use it only on a loopback address you alone use.");
