@@ -722,18 +722,10 @@ public final class BfdBenchmark {
     }
 
     private static String value(String[] args, int i, String option) {
-        if (i >= args.length) throw new IllegalArgumentException(option + " needs a value: see bin/bench-bfd --help");
-        return args[i];
+        return io.vroute.bench.Args.value(args, i, option, "bin/bench-bfd");
     }
 
     private static int positive(String option, String v) {
-        int n;
-        try {
-            n = Integer.parseInt(v.replace("_", ""));
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(option + " needs a whole number, not '" + v + "'");
-        }
-        if (n < 1) throw new IllegalArgumentException(option + " must be at least 1, not " + n);
-        return n;
+        return io.vroute.bench.Args.positive(option, v);
     }
 }
