@@ -1,6 +1,10 @@
 package io.vroute.app;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.io.StringWriter;
 import java.time.Instant;
 import java.util.Locale;
@@ -78,38 +82,25 @@ final class Logs {
      * {@code message}, and {@code error} (the stack trace) when there is one.
      */
     static final class Json extends Formatter {
+        private static final JsonFactory JSON = new JsonFactory();
+
         @Override
         public String format(LogRecord r) {
-            StringBuilder b = new StringBuilder(160).append('{');
-            field(b, "time", Instant.ofEpochMilli(r.getMillis()).toString()).append(',');
-            field(b, "level", levelName(r.getLevel())).append(',');
-            field(b, "logger", r.getLoggerName()).append(',');
-            field(b, "thread", Thread.currentThread().getName()).append(',');
-            field(b, "message", formatMessage(r));
-            String t = thrown(r);
-            if (t != null) field(b.append(','), "error", t);
-            return b.append("}\n").toString();
-        }
-
-        private static StringBuilder field(StringBuilder b, String name, String value) {
-            b.append('"').append(name).append("\":");
-            if (value == null) return b.append("null");
-            b.append('"');
-            for (int i = 0; i < value.length(); i++) {
-                char c = value.charAt(i);
-                switch (c) {
-                    case '"' -> b.append("\\\"");
-                    case '\\' -> b.append("\\\\");
-                    case '\n' -> b.append("\\n");
-                    case '\r' -> b.append("\\r");
-                    case '\t' -> b.append("\\t");
-                    default -> {
-                        if (c < 0x20) b.append(String.format("\\u%04x", (int) c));
-                        else b.append(c);
-                    }
-                }
+            StringWriter w = new StringWriter(160);
+            try (JsonGenerator g = JSON.createGenerator(w)) {
+                g.writeStartObject();
+                g.writeStringField("time", Instant.ofEpochMilli(r.getMillis()).toString());
+                g.writeStringField("level", levelName(r.getLevel()));
+                g.writeStringField("logger", r.getLoggerName());
+                g.writeStringField("thread", Thread.currentThread().getName());
+                g.writeStringField("message", formatMessage(r));
+                String t = thrown(r);
+                if (t != null) g.writeStringField("error", t);
+                g.writeEndObject();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e); // a StringWriter does not fail
             }
-            return b.append('"');
+            return w.append('\n').toString();
         }
     }
 }
