@@ -425,14 +425,19 @@ final class RouteServerRuntime {
         }
     }
 
-    void sessionDown(PeerSide ps, String reason, long detectedNanos) {
-        if (ps == null || peers.get(ps.record.routeServerPeerId()) != ps || region.stopping) return;
+    /** The peer's session is down for {@code reason}: a BGP DOWN event if it was up. Returns whether it was. */
+    private boolean markDown(PeerSide ps, String reason) {
         boolean wasUp = ps.up;
         ps.up = false;
         ps.since = Instant.now();
         ps.lastDownReason = reason;
-        if (!wasUp) return;
-        ps.event("BGP", "DOWN", reason);
+        if (wasUp) ps.event("BGP", "DOWN", reason);
+        return wasUp;
+    }
+
+    void sessionDown(PeerSide ps, String reason, long detectedNanos) {
+        if (ps == null || peers.get(ps.record.routeServerPeerId()) != ps || region.stopping) return;
+        if (!markDown(ps, reason)) return;
         boolean anyUp = peers.values().stream().anyMatch(p -> p.up);
         if (!anyUp && routeServer.persistRoutesEnabled()) {
             // SPEC persist routes: every session is down, keep the RIB/FIB and the installed routes.
@@ -490,11 +495,9 @@ final class RouteServerRuntime {
                             + " with Cease/Maximum Number of Prefixes Reached and its routes withdrawn; advertise fewer routes"
                             + " or raise the quota", ps.record.routeServerPeerId(), ps.record.peerAddress(), limit,
                     region.quotas().profile());
-            ps.up = false;
-            ps.since = Instant.now();
-            ps.lastDownReason = "sent more than " + limit + " routes (quota): we sent Cease / Maximum Number of Prefixes Reached";
-            ps.event("BGP", "DOWN", ps.lastDownReason);
-            dropRoutes(ps, ps.lastDownReason, System.nanoTime());
+            String reason = "sent more than " + limit + " routes (quota): we sent Cease / Maximum Number of Prefixes Reached";
+            markDown(ps, reason);
+            dropRoutes(ps, reason, System.nanoTime());
             ps.endpoint.speaker.removePeer(ps.address, new NotificationMessage(NotificationMessage.CEASE,
                     NotificationMessage.MAX_PREFIXES_REACHED));
             if (ps.inSpeaker) ps.endpoint.speaker.addPeer(sessionConfig(ps));

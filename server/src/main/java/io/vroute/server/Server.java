@@ -37,11 +37,7 @@ public final class Server implements AutoCloseable {
         control.persister(this::persist);
         // Peer event logs: each route server's destination (ModifyRouteServerPeerLogging) read at every event.
         peerLogs = new io.vroute.server.events.PeerLogWriter(config.peerLogDir(), "arn:aws:ec2:vroute:000000000000",
-                rs -> {
-                    String d = region.peerLoggingOf(rs);
-                    return d == null ? io.vroute.server.events.PeerLogWriter.Destination.OFF
-                            : io.vroute.server.events.PeerLogWriter.Destination.parse(d);
-                });
+                rs -> peerLogDestination(region.peerLoggingOf(rs)));
         events.add(peerLogs);
         if (config.webhooks() != null && !config.webhooks().urls().isEmpty()) {
             // Notifications (AWS: SNS) of the route servers with snsNotificationsEnabled, posted to each endpoint.
@@ -156,6 +152,15 @@ public final class Server implements AutoCloseable {
      * thread.
      */
     public io.vroute.server.events.Events events() { return events; }
+
+    /** A route server's stored peerLogging (file, stdout, or null for off); asked once per UPDATE and per event. */
+    private static io.vroute.server.events.PeerLogWriter.Destination peerLogDestination(String stored) {
+        return stored == null ? io.vroute.server.events.PeerLogWriter.Destination.OFF : switch (stored) {
+            case "file" -> io.vroute.server.events.PeerLogWriter.Destination.FILE;
+            case "stdout" -> io.vroute.server.events.PeerLogWriter.Destination.STDOUT;
+            default -> io.vroute.server.events.PeerLogWriter.Destination.OFF;
+        };
+    }
 
     /** Closes and reopens the peer event log files (after logrotate moved them; the daemon's SIGHUP). */
     public void reopenLogs() { peerLogs.reopen(); }
