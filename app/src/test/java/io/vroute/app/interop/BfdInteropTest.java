@@ -1,5 +1,7 @@
 package io.vroute.app.interop;
 
+import static io.vroute.app.interop.Interop.msSince;
+import static io.vroute.app.interop.Interop.sleep;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -515,19 +517,6 @@ class BfdInteropTest {
         return "\n(load average " + String.join(" ", java.util.Arrays.asList(load).subList(0, Math.min(3, load.length)))
                 + " on " + Runtime.getRuntime().availableProcessors() + " CPUs; timers of 100 ms need CPUs that are"
                 + " not busy with other work: run the interop tests alone)";
-    }
-
-    static long msSince(long nanos) {
-        return (System.nanoTime() - nanos) / 1_000_000;
-    }
-
-    static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
     }
 
     // ------------------------------------------------------------------------------------------ wire capture

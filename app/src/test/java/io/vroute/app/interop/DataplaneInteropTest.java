@@ -1,5 +1,7 @@
 package io.vroute.app.interop;
 
+import static io.vroute.app.interop.Interop.msSince;
+import static io.vroute.app.interop.Interop.sleep;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -800,18 +802,5 @@ class DataplaneInteropTest {
             sleep(100);
         }
         fail("timed out after " + timeout.toSeconds() + " s waiting for: " + what + "\n" + logs());
-    }
-
-    static long msSince(long nanos) {
-        return (System.nanoTime() - nanos) / 1_000_000;
-    }
-
-    static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -1,7 +1,7 @@
 package io.vroute.app.interop;
 
-import static io.vroute.app.interop.BfdInteropTest.msSince;
-import static io.vroute.app.interop.BfdInteropTest.sleep;
+import static io.vroute.app.interop.Interop.msSince;
+import static io.vroute.app.interop.Interop.sleep;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;

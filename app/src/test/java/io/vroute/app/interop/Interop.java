@@ -77,4 +77,19 @@ final class Interop {
         }
         return false;
     }
+
+    /** Milliseconds since a {@link System#nanoTime()} reading. */
+    static long msSince(long nanos) {
+        return (System.nanoTime() - nanos) / 1_000_000;
+    }
+
+    /** Thread.sleep for tests: an interrupt ends the test. */
+    static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
 }

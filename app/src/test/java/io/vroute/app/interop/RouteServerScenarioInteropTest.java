@@ -1,5 +1,6 @@
 package io.vroute.app.interop;
 
+import static io.vroute.app.interop.Interop.sleep;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -200,14 +201,5 @@ class RouteServerScenarioInteropTest {
         }
         fail("timed out after " + timeout.toSeconds() + " s waiting for: " + what + "\nvroute log:\n"
                 + Lab.tail(serve.log(), 40));
-    }
-
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
     }
 }
