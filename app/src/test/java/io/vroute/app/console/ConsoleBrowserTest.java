@@ -1,5 +1,6 @@
 package io.vroute.app.console;
 
+import io.vroute.app.interop.Interop;
 import io.vroute.app.InProcess;
 import io.vroute.app.InProcess.Run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -27,7 +28,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.w3c.dom.Element;
@@ -239,47 +239,11 @@ class ConsoleBrowserTest {
 
     // ------------------------------------------------------------------------------------------ set-up
 
-    /** A program the test runs, and the Debian package that has it. */
-    private record Need(String program, String aptPackage) {}
-
-    /**
-     * Root and the programs, or else a failure naming the packages with -Dvroute.interop=required (CI, bin/test as
-     * root), a skip otherwise: the same rule as the interop tests.
-     */
+    /** Root and the programs (with Interop's rule: a failure under -Dvroute.interop=required, CI; a skip otherwise). */
     private static void requirePrograms() {
-        List<String> missing = new ArrayList<>();
-        if (!isRoot()) missing.add("root (the lab makes network namespaces; run the tests as root)");
-        for (Need n : List.of(new Need("ip", "iproute2"), new Need("/usr/lib/frr/zebra", "frr"),
-                new Need("/usr/lib/frr/bgpd", "frr"), new Need("/usr/lib/frr/bfdd", "frr"), new Need("vtysh", "frr"),
-                new Need("ping", "iputils-ping"), new Need("node", "nodejs"), new Need("npm", "npm"),
-                new Need(CHROMIUM, "chromium"))) {
-            if (locate(n.program()) == null) missing.add(n.program() + " (apt-get install " + n.aptPackage() + ")");
-        }
-        if (missing.isEmpty()) return;
-        String why = "console browser test prerequisites missing: " + String.join(", ", missing);
-        if ("required".equalsIgnoreCase(System.getProperty("vroute.interop", "auto").trim())) fail(why + "  [-Dvroute.interop=required]");
-        Assumptions.abort(why + "  (skipped; -Dvroute.interop=required makes this a failure)");
-    }
-
-    private static Path locate(String program) {
-        if (program.startsWith("/")) return Files.isExecutable(Path.of(program)) ? Path.of(program) : null;
-        List<String> dirs = new ArrayList<>(List.of(System.getenv().getOrDefault("PATH", "").split(":")));
-        dirs.addAll(List.of("/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin"));
-        for (String d : dirs) {
-            if (!d.isEmpty() && Files.isExecutable(Path.of(d, program))) return Path.of(d, program);
-        }
-        return null;
-    }
-
-    private static boolean isRoot() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("Uid:")) return line.split("\\s+")[2].equals("0");
-            }
-        } catch (IOException e) {
-            return false;
-        }
-        return false;
+        Interop.require(Interop.ZEBRA, Interop.BGPD, new Interop.Need("/usr/lib/frr/bfdd", "frr"), Interop.VTYSH,
+                new Interop.Need("ping", "iputils-ping"), new Interop.Need("node", "nodejs"), new Interop.Need("npm", "npm"),
+                new Interop.Need(CHROMIUM, "chromium"));
     }
 
     /** playwright-core from package-lock.json into src/test/console/node_modules (not committed), once. */

@@ -14,12 +14,12 @@ import org.junit.jupiter.api.Assumptions;
  * daemons. {@code -Dvroute.interop=required} (CI) turns a missing prerequisite into a failure that names the
  * apt package; anything else ("auto", the default) skips the test with the same message.
  */
-final class Interop {
+public final class Interop {
     private Interop() {
     }
 
     /** A program the test runs, and the Debian package that provides it. */
-    record Need(String program, String aptPackage) {
+    public record Need(String program, String aptPackage) {
     }
 
     static final Need IP = new Need("ip", "iproute2");
@@ -27,16 +27,16 @@ final class Interop {
     static final Need GOBGP = new Need("gobgp", "gobgpd");
     static final Need BIRD = new Need("bird", "bird2");
     static final Need BIRDC = new Need("birdc", "bird2");
-    static final Need ZEBRA = new Need("/usr/lib/frr/zebra", "frr");
-    static final Need BGPD = new Need("/usr/lib/frr/bgpd", "frr");
-    static final Need VTYSH = new Need("vtysh", "frr");
+    public static final Need ZEBRA = new Need("/usr/lib/frr/zebra", "frr");
+    public static final Need BGPD = new Need("/usr/lib/frr/bgpd", "frr");
+    public static final Need VTYSH = new Need("vtysh", "frr");
 
     static boolean required() {
         return "required".equalsIgnoreCase(System.getProperty("vroute.interop", "auto").trim());
     }
 
     /** Fails (required) or aborts (auto) the calling test unless we are root and every program is installed. */
-    static void require(Need... needs) {
+    public static void require(Need... needs) {
         List<String> missing = new ArrayList<>();
         if (!isRoot()) missing.add("root (network namespaces and port 179; run the tests as root)");
         List<Need> all = new ArrayList<>();
