@@ -1,6 +1,5 @@
 package io.vroute.server;
 
-import io.vroute.bgp.session.SessionState;
 import io.vroute.bgp.wire.NotificationMessage;
 import io.vroute.bgp.wire.Prefix;
 import io.vroute.rib.Explanation;

@@ -3,7 +3,6 @@ package io.vroute.server.dataplane;
 import io.vroute.linux.IpVersion;
 import io.vroute.linux.RuleSpec;
 import io.vroute.vpc.Cidr;
-import io.vroute.vpc.InternetGateway;
 import io.vroute.vpc.Network;
 import io.vroute.vpc.NetworkInterface;
 import io.vroute.vpc.RouteTable;
